@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { CloudSchema } from './cloud.js';
+import type { Instance } from './instance.js';
+import type { UtilizationSeries } from './utilization.js';
+
+/** Named outcome of collecting one scope; anything but `ok` explains what is missing from a snapshot. */
+export const SCOPE_STATUSES = ['ok', 'auth-failed', 'throttled', 'invalid-config', 'parse-error', 'no-data', 'error'] as const;
+export const ScopeStatusSchema = z.enum(SCOPE_STATUSES);
+export type ScopeStatus = z.infer<typeof ScopeStatusSchema>;
+
+/** One (cloud, account, region) unit of collection and how it went. */
+export const ScopeResultSchema = z.object({
+  cloud: CloudSchema,
+  account: z.string().min(1),
+  region: z.string().min(1),
+  status: ScopeStatusSchema,
+  message: z.string().optional(),
+  instanceCount: z.number().int().nonnegative(),
+});
+export type ScopeResult = z.infer<typeof ScopeResultSchema>;
+
+export const SnapshotMetaSchema = z.object({
+  id: z.string().min(1),
+  source: z.enum(['demo', 'collect', 'import']),
+  /** ISO timestamps. */
+  startedAt: z.string().datetime({ offset: true }),
+  finishedAt: z.string().datetime({ offset: true }),
+  /** The utilization window the series cover, epoch ms, hour-aligned: [windowStartMs, windowEndMs). */
+  windowStartMs: z.number().int().nonnegative(),
+  windowEndMs: z.number().int().nonnegative(),
+  scopes: z.array(ScopeResultSchema),
+  instanceCount: z.number().int().nonnegative(),
+});
+export type SnapshotMeta = z.infer<typeof SnapshotMetaSchema>;
+
+/** Everything one collection run saw. Written whole or not at all. */
+export interface Snapshot extends SnapshotMeta {
+  instances: Instance[];
+  series: UtilizationSeries[];
+}
