@@ -1,0 +1,67 @@
+import type { Catalog } from '../../catalog/catalog.js';
+import { analyzeSnapshot } from '../../engine/analyze.js';
+import { instanceHourlyCostUsd } from '../../engine/cost.js';
+import { RightsizeError } from '../../errors.js';
+import type { AnalysisResults, Store } from '../../store/store.js';
+import { openSqliteStore } from '../../store/index.js';
+import type { Command, CommandContext } from '../context.js';
+import { renderSummary } from '../summary.js';
+
+/** Runs the engine over one stored snapshot and writes its results back, replacing earlier ones (idempotent). */
+export async function analyzeAndStore(ctx: CommandContext, store: Store, catalog: Catalog, snapshotId: string, nowMs: number): Promise<AnalysisResults> {
+  const meta = await store.getSnapshotMeta(snapshotId);
+  if (!meta) throw new RightsizeError(`snapshot ${snapshotId} not found in the store`);
+  const instances = await store.instances(snapshotId);
+  const bar = ctx.progress.bar('Analyzing', instances.length);
+  const results = await ctx.progress.step(
+    'Analyzed snapshot',
+    async () => {
+      const seriesByInstance = (async function* () {
+        for await (const group of store.seriesByInstance(snapshotId)) {
+          bar.tick();
+          yield group;
+        }
+      })();
+      const r = await analyzeSnapshot({ meta, instances, seriesByInstance, catalog, settings: ctx.config.engine, nowMs });
+      bar.done();
+      return r;
+    },
+    (r) => `${r.recommendations.length} recommendations, ${r.skips.length} skipped, ${r.plans.length} purchase plans`,
+  );
+  await ctx.progress.step('Stored results', () => store.writeResults(results));
+  return results;
+}
+
+/** Prints the summary table (or JSON with --json) for analyzed results. */
+export async function printAnalysis(ctx: CommandContext, store: Store, catalog: Catalog, results: AnalysisResults): Promise<void> {
+  const meta = await store.getSnapshotMeta(results.snapshotId);
+  if (!meta) throw new RightsizeError(`snapshot ${results.snapshotId} not found in the store`);
+  const instances = await store.instances(results.snapshotId);
+  const hoursPerMonth = ctx.config.engine.hoursPerMonth;
+  const monthlyCostUsdByInstance = new Map<string, number>();
+  for (const instance of instances) {
+    const hourly = instanceHourlyCostUsd(instance, catalog);
+    if (hourly !== undefined) monthlyCostUsdByInstance.set(instance.id, hourly * hoursPerMonth);
+  }
+  if (ctx.flags.json) {
+    ctx.stdout.write(`${JSON.stringify({ snapshot: meta, recommendations: results.recommendations, plans: results.plans, skips: results.skips })}\n`);
+    return;
+  }
+  ctx.stdout.write(renderSummary({ meta, instances, monthlyCostUsdByInstance, ...results }));
+}
+
+/** `rightsize analyze [--snapshot ID]`: analyze the latest (or given) snapshot in the configured store. */
+export const analyzeCommand: Command = async (ctx) => {
+  const { loadCatalog } = await import('../../catalog/load.js');
+  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog());
+  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  try {
+    const snapshotId = ctx.flags.snapshot ?? (await store.latestSnapshot())?.id;
+    if (!snapshotId) throw new RightsizeError(`no snapshot in ${ctx.config.dataDir}: run "rightsize collect" first (or "rightsize demo" for the demo store)`);
+    const results = await analyzeAndStore(ctx, store, catalog, snapshotId, ctx.nowMs());
+    await printAnalysis(ctx, store, catalog, results);
+    return 0;
+  } finally {
+    await store.close();
+  }
+};

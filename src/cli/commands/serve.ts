@@ -1,0 +1,44 @@
+import type { Catalog } from '../../catalog/catalog.js';
+import { createApp } from '../../api/app.js';
+import { serve } from '../../api/serve.js';
+import { adviseInstances } from '../../engine/advice.js';
+import { openSqliteStore } from '../../store/index.js';
+import type { Store } from '../../store/store.js';
+import type { Command, CommandContext } from '../context.js';
+
+/** Serves the API over `store` until SIGINT/SIGTERM. */
+export async function serveApi(ctx: CommandContext, store: Store, catalog: Catalog): Promise<void> {
+  const { config } = ctx;
+  const noTokens = config.auth.tokenSha256.length === 0;
+  const app = createApp({
+    store,
+    catalog,
+    advise: (request) => adviseInstances(request, catalog),
+    // A local run with no token configured serves openly on loopback only; say so loudly.
+    auth: noTokens ? { disabled: true } : { tokenSha256: config.auth.tokenSha256 },
+    cors: { origins: config.server.corsOrigins },
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    ...(config.server.publicBaseUrl ? { publicBaseUrl: config.server.publicBaseUrl } : {}),
+  });
+  const host = config.server.host;
+  if (noTokens && host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    throw new Error(`server.host: refusing to serve without API tokens on ${host}; set RIGHTSIZE_API_TOKENS or bind to 127.0.0.1`);
+  }
+  const server = await serve({ app, host, port: ctx.flags.port ?? config.server.port });
+  ctx.stdout.write(`\nAPI listening on ${server.url} — try ${server.url}/docs and ${server.url}/v1/recommendations?limit=5${noTokens ? ' (no API tokens configured: auth disabled on loopback)' : ''}\nPress Ctrl-C to stop.\n`);
+  await ctx.untilSignal();
+  await server.close();
+}
+
+/** `rightsize serve`: the API over the configured store. */
+export const serveCommand: Command = async (ctx) => {
+  const { loadCatalog } = await import('../../catalog/load.js');
+  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog());
+  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  try {
+    await serveApi(ctx, store, catalog);
+    return 0;
+  } finally {
+    await store.close();
+  }
+};

@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CloudSchema } from './domain/cloud.js';
+import { EngineSettingsSchema } from './engine/settings.js';
+import { ConfigError, formatZodError } from './errors.js';
+
+/**
+ * The one config. Sources, later wins: defaults < config file < environment variables.
+ * Nothing else in Rightsize reads process.env: callers pass `env` in (tests pass a literal).
+ */
+
+const ThresholdSchema = z.object({
+  /** Percent of the budget amount, e.g. 80. */
+  pct: z.number().positive().max(1000),
+  /** `actual`: period-to-date spend crosses it; `forecast`: the end-of-period forecast does. */
+  kind: z.enum(['actual', 'forecast']).default('actual'),
+});
+
+/** Where a Slack webhook URL comes from. Never the config file itself: a webhook URL is a secret. */
+const SecretRefSchema = z.union([
+  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }),
+  z.object({ ssmParameter: z.string().min(1) }),
+  z.object({ secretsManagerSecret: z.string().min(1) }),
+]);
+
+export const BudgetSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/, 'lowercase letters, digits, - and _ (max 63)'),
+  amountUsd: z.number().positive(),
+  period: z.enum(['month', 'quarter', 'week']).default('month'),
+  scope: z
+    .object({
+      cloud: CloudSchema.optional(),
+      account: z.string().optional(),
+      region: z.string().optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+    })
+    .default({}),
+  thresholds: z
+    .array(ThresholdSchema)
+    .min(1)
+    .default([
+      { pct: 50, kind: 'actual' },
+      { pct: 80, kind: 'actual' },
+      { pct: 100, kind: 'actual' },
+      { pct: 100, kind: 'forecast' },
+    ]),
+  channels: z.array(z.object({ slackWebhook: SecretRefSchema })).default([]),
+});
+export type BudgetConfig = z.infer<typeof BudgetSchema>;
+
+const EndpointSchema = z.string().url().optional();
+
+const AwsConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Accounts to assume into; empty = only the account of the ambient credentials. */
+  accounts: z.array(z.object({ id: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'), roleName: z.string().min(1).optional() })).default([]),
+  roleName: z.string().min(1).default('RightsizeReadOnly'),
+  /** Empty = every region enabled in the account. */
+  regions: z.array(z.string().min(1)).default([]),
+  endpoints: z
+    .object({ ec2: EndpointSchema, cloudwatch: EndpointSchema, pricing: EndpointSchema, sts: EndpointSchema })
+    .default({}),
+});
+
+const GcpConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  projects: z.array(z.string().min(1)).default([]),
+  regions: z.array(z.string().min(1)).default([]),
+  endpoints: z.object({ compute: EndpointSchema, monitoring: EndpointSchema, billing: EndpointSchema }).default({}),
+});
+
+const AzureConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  subscriptions: z.array(z.string().uuid('must be a subscription id (UUID)')).default([]),
+  regions: z.array(z.string().min(1)).default([]),
+  endpoints: z.object({ arm: EndpointSchema, retailPrices: EndpointSchema }).default({}),
+});
+
+const PrometheusConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  url: z.string().url().optional(),
+  /** Label that names the host; DCGM exporter used `Hostname` until 2026 releases renamed it `hostname`. */
+  hostLabels: z.array(z.string().min(1)).default(['Hostname', 'hostname']),
+  auth: z.union([z.object({ bearerTokenEnv: z.string().min(1) }), z.object({ usernameEnv: z.string().min(1), passwordEnv: z.string().min(1) })]).optional(),
+});
+
+export const ConfigSchema = z.object({
+  /** Where the embedded store keeps its database and reports. */
+  dataDir: z.string().min(1).default('./.rightsize'),
+  /** Catalog data directory (instance types, prices, GPU models); default: the bundled `data/`. */
+  catalogDir: z.string().min(1).optional(),
+  /** How long history (snapshots, results) is kept; week-over-week reports need at least 14 days. */
+  retentionDays: z.number().int().min(14).max(3650).default(90),
+  server: z
+    .object({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8787),
+      corsOrigins: z.array(z.string().min(1)).default([]),
+      bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+      publicBaseUrl: z.string().url().optional(),
+    })
+    .default({ host: '127.0.0.1', port: 8787, corsOrigins: [], bodyLimitBytes: 64 * 1024 }),
+  auth: z
+    .object({
+      /** SHA-256 hex digests of accepted bearer tokens; plain tokens only ever come from RIGHTSIZE_API_TOKENS. */
+      tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest')).default([]),
+      /** Local demo only: serve the API without tokens. Refused when tokens are configured. */
+      disabled: z.boolean().default(false),
+    })
+    .default({ tokenSha256: [], disabled: false }),
+  engine: EngineSettingsSchema.default(EngineSettingsSchema.parse({})),
+  demo: z
+    .object({
+      seed: z.number().int().nonnegative().default(42),
+      instanceCount: z.number().int().min(50).max(5000).default(600),
+    })
+    .default({ seed: 42, instanceCount: 600 }),
+  aws: AwsConfigSchema.default(AwsConfigSchema.parse({})),
+  gcp: GcpConfigSchema.default(GcpConfigSchema.parse({})),
+  azure: AzureConfigSchema.default(AzureConfigSchema.parse({})),
+  prometheus: PrometheusConfigSchema.default(PrometheusConfigSchema.parse({})),
+  budgets: z
+    .array(BudgetSchema)
+    .default([])
+    .refine((bs) => new Set(bs.map((b) => b.name)).size === bs.length, { message: 'budget names must be unique' }),
+  report: z
+    .object({
+      /** GPU utilization below this is counted as idle GPU capacity in the weekly report. */
+      gpuTargetUtilizationPct: z.number().min(1).max(100).default(80),
+      slackWebhook: SecretRefSchema.optional(),
+    })
+    .default({ gpuTargetUtilizationPct: 80 }),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export const CONFIG_FILE_NAMES = ['rightsize.config.json', 'rightsize.config.yaml', 'rightsize.config.yml'] as const;
+
+export interface LoadConfigOptions {
+  /** Explicit config path (`--config`); otherwise RIGHTSIZE_CONFIG, then the default names in `cwd`. */
+  configPath?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** Environment variables that override config fields: name → [field path, parser]. */
+const ENV_OVERRIDES: Record<string, { path: string[]; parse: (v: string) => unknown }> = {
+  RIGHTSIZE_DATA_DIR: { path: ['dataDir'], parse: (v) => v },
+  RIGHTSIZE_CATALOG_DIR: { path: ['catalogDir'], parse: (v) => v },
+  RIGHTSIZE_RETENTION_DAYS: { path: ['retentionDays'], parse: Number },
+  RIGHTSIZE_HOST: { path: ['server', 'host'], parse: (v) => v },
+  RIGHTSIZE_PORT: { path: ['server', 'port'], parse: Number },
+  RIGHTSIZE_PUBLIC_BASE_URL: { path: ['server', 'publicBaseUrl'], parse: (v) => v },
+  RIGHTSIZE_CORS_ORIGINS: { path: ['server', 'corsOrigins'], parse: splitList },
+  RIGHTSIZE_AUTH_DISABLED: { path: ['auth', 'disabled'], parse: (v) => v === 'true' || v === '1' },
+  RIGHTSIZE_DEMO_SEED: { path: ['demo', 'seed'], parse: Number },
+};
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** SHA-256 hex of a bearer token: the only form in which tokens are held after startup. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+  try {
+    return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new ConfigError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${detail}`, { cause: err });
+  }
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+/** Finds the config file: explicit path, RIGHTSIZE_CONFIG, or a default name in cwd; undefined = defaults only. */
+export function findConfigFile(options: LoadConfigOptions = {}): string | undefined {
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.configPath ?? options.env?.['RIGHTSIZE_CONFIG'];
+  if (explicit) {
+    const file = path.resolve(cwd, explicit);
+    if (!existsSync(file)) throw new ConfigError(`${explicit}: config file not found`);
+    return file;
+  }
+  return CONFIG_FILE_NAMES.map((name) => path.join(cwd, name)).find((file) => existsSync(file));
+}
+
+/**
+ * Loads and validates the config. Errors are one line naming the file (or env variable) and field.
+ * @example const config = loadConfig({ env: process.env });
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? {};
+  const file = findConfigFile(options);
+  const raw = file ? readConfigFile(file) : {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${file ?? 'config'}: (root): expected an object`);
+  }
+  const fileLabel = file ? path.relative(options.cwd ?? process.cwd(), file) || file : 'defaults';
+  // Validate the file alone first so an error points at the file, not at an env override.
+  const fromFile = ConfigSchema.safeParse(raw);
+  if (!fromFile.success) throw new ConfigError(formatZodError(fileLabel, fromFile.error));
+
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  for (const [name, override] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(merged, override.path, override.parse(value));
+    const check = ConfigSchema.safeParse(merged);
+    if (!check.success) throw new ConfigError(formatZodError(`environment variable ${name}`, check.error));
+  }
+  const tokens = splitList(env['RIGHTSIZE_API_TOKENS'] ?? '');
+  const config = ConfigSchema.parse(merged);
+  config.auth.tokenSha256 = [...new Set([...config.auth.tokenSha256, ...tokens.map(hashToken)])];
+  if (config.auth.disabled && config.auth.tokenSha256.length > 0) {
+    throw new ConfigError(`${fileLabel}: auth.disabled: cannot disable auth while API tokens are configured`);
+  }
+  return config;
+}
+
+/** A copy safe to print or log: token digests and secret references are masked. */
+export function redactConfig(config: Config): unknown {
+  const copy = structuredClone(config) as Config;
+  copy.auth.tokenSha256 = copy.auth.tokenSha256.map(() => '[redacted]');
+  return copy;
+}
