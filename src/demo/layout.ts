@@ -94,10 +94,10 @@ export const GPU_TYPES: Record<Cloud, readonly DemoGpuType[]> = {
     { name: 'g4dn.xlarge', gpuCount: 1, gpuMemGiB: 16, weight: 4, regions: ['us-east-1', 'us-west-2', 'eu-west-1'], training: false },
     { name: 'g5.xlarge', gpuCount: 1, gpuMemGiB: 24, weight: 3, regions: ['us-east-1', 'us-west-2', 'eu-west-1'], training: false },
     { name: 'g5.2xlarge', gpuCount: 1, gpuMemGiB: 24, weight: 2, regions: ['us-east-1', 'us-west-2', 'eu-west-1'], training: false },
-    { name: 'g6.xlarge', gpuCount: 1, gpuMemGiB: 24, weight: 2, regions: ['us-east-1', 'us-west-2'], training: false },
+    { name: 'g6.xlarge', gpuCount: 1, gpuMemGiB: 24, weight: 2, regions: ['us-east-1'], training: false },
     { name: 'p3.2xlarge', gpuCount: 1, gpuMemGiB: 16, weight: 1, regions: ['us-east-1', 'us-west-2', 'eu-west-1'], training: false },
-    { name: 'p4d.24xlarge', gpuCount: 8, gpuMemGiB: 40, weight: 1, regions: ['us-east-1', 'us-west-2'], training: true },
-    { name: 'p5.48xlarge', gpuCount: 8, gpuMemGiB: 80, weight: 0.6, regions: ['us-east-1', 'us-west-2'], training: true },
+    { name: 'p4d.24xlarge', gpuCount: 8, gpuMemGiB: 40, weight: 1, regions: ['us-east-1', 'eu-west-1'], training: true },
+    { name: 'p5.48xlarge', gpuCount: 8, gpuMemGiB: 80, weight: 0.6, regions: ['us-east-1'], training: true },
   ],
   gcp: [
     { name: 'g2-standard-4', gpuCount: 1, gpuMemGiB: 24, weight: 3, regions: ['us-central1', 'europe-west4', 'asia-southeast1'], training: false },

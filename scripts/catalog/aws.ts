@@ -1,0 +1,216 @@
+/**
+ * AWS catalog from public sources (see data/README.md): moto's DescribeInstanceTypes snapshot for shapes,
+ * opszero/ec2instances.info for GPU details moto lacks, spot averages and non-us-east-1 on-demand prices,
+ * Karpenter's generated us-east-1 on-demand table, opencost's RI effective rates, ec2instances.info coremark
+ * results for relative per-vCPU performance, and the Spot Instance Advisor feed.
+ */
+import { gpuModelId } from './gpu-names.js';
+import type { PriceColumn, PricesFile, TypeRecord } from './types.js';
+import { readGz, readJson, round } from './util.js';
+
+interface MotoType {
+  InstanceType: string;
+  CurrentGeneration?: boolean;
+  BurstablePerformanceSupported?: boolean;
+  VCpuInfo: { DefaultVCpus: number };
+  MemoryInfo: { SizeInMiB: number };
+  ProcessorInfo?: { SupportedArchitectures?: string[] };
+  NetworkInfo?: { NetworkPerformance?: string };
+  GpuInfo?: { Gpus: { Name: string; Manufacturer: string; Count: number; GpuPartitionSize?: number; MemoryInfo: { SizeInMiB: number } }[] };
+  InferenceAcceleratorInfo?: { Accelerators: { Name: string; Count: number }[] };
+  NeuronInfo?: { NeuronDevices: { Name: string; Count: number }[] };
+  FpgaInfo?: { Fpgas: { Name: string; Count: number }[] };
+  MediaAcceleratorInfo?: { Accelerators: { Name: string; Count: number }[] };
+}
+
+interface OpszeroRow {
+  'instance-type': string;
+  region: string;
+  GPU: number;
+  GPU_memory: number;
+  ondemand: string;
+  spot_avg?: string;
+}
+
+export const AWS_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1'] as const;
+
+/** GPU model of older families whose DescribeInstanceTypes entry in the snapshot has no GpuInfo (AWS's published specs). */
+const LEGACY_GPU_MODEL: Record<string, string> = { p2: 'k80', p3: 'v100-16gb', p3dn: 'v100-32gb', g3: 'm60', g3s: 'm60', g4dn: 't4', g5g: 't4g' };
+
+function parseNetworkGbps(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const m = /^(?:Up to )?(?:(\d+)x )?([\d.]+) Gigabit/.exec(text);
+  if (!m) return undefined;
+  return round(Number(m[2]) * (m[1] ? Number(m[1]) : 1), 2);
+}
+
+function familyOf(name: string): string {
+  return name.split('.')[0] ?? name;
+}
+
+function generationOf(family: string): number {
+  const m = /^[a-z]+(\d+)/.exec(family);
+  return m ? Number(m[1]) : 0;
+}
+
+export function buildAwsTypes(sharedDir: string): TypeRecord[] {
+  const moto = readJson<Record<string, MotoType>>(readGz(`${sharedDir}/pricing/aws/moto_instance_types.json.gz`));
+  const opszero = readJson<{ data: OpszeroRow[] }>(readGz(`${sharedDir}/pricing/aws/ec2instances_opszero_region_prices_2024-04.json.gz`)).data;
+  const bench = readJson<Record<string, { coremark?: { iterations_second?: number } | null }>>(
+    readGz(`${sharedDir}/pricing/aws/ec2instances_info_benchmarks_nvidia_smi_2026.json.gz`),
+  );
+  const opsGpu = new Map<string, { count: number; memGiB: number }>();
+  for (const row of opszero) if (row.GPU > 0) opsGpu.set(row['instance-type'], { count: row.GPU, memGiB: row.GPU_memory });
+
+  // Baseline for cpuPerfRel: m5.large's coremark per vCPU = 1.0.
+  const perVcpu = (name: string): number | undefined => {
+    const it = bench[name]?.coremark?.iterations_second;
+    const vcpu = moto[name]?.VCpuInfo.DefaultVCpus;
+    return it && vcpu ? it / vcpu : undefined;
+  };
+  const baseline = perVcpu('m5.large');
+  if (!baseline) throw new Error('m5.large coremark missing: cannot normalize cpuPerfRel');
+
+  const out: TypeRecord[] = [];
+  for (const name of Object.keys(moto).sort()) {
+    const t = moto[name] as MotoType;
+    const archs = t.ProcessorInfo?.SupportedArchitectures ?? [];
+    if (archs.some((a) => a.endsWith('_mac'))) continue; // Mac hosts are dedicated hosts, not right-sizing targets
+    // Fractional-GPU types (g6f: 1/8 to 1/2 of an L4) cannot be sized by whole-GPU throughput: left out, see data/README.md.
+    if ((t.GpuInfo?.Gpus[0]?.GpuPartitionSize ?? 1) < 1) continue;
+    const family = familyOf(name);
+    const rec: TypeRecord = {
+      cloud: 'aws',
+      name,
+      family,
+      generation: generationOf(family),
+      vcpu: t.VCpuInfo.DefaultVCpus,
+      memoryGiB: round(t.MemoryInfo.SizeInMiB / 1024, 3),
+      arch: archs.includes('arm64') ? 'arm64' : 'x86_64',
+      burstable: Boolean(t.BurstablePerformanceSupported),
+      currentGeneration: Boolean(t.CurrentGeneration),
+    };
+    const gpu = t.GpuInfo?.Gpus[0];
+    if (gpu) {
+      rec.gpu = { count: gpu.Count, model: gpuModelId(gpu.Name, gpu.MemoryInfo.SizeInMiB), memoryGiBPerGpu: round(gpu.MemoryInfo.SizeInMiB / 1024, 2) };
+    } else if (LEGACY_GPU_MODEL[family] && opsGpu.has(name)) {
+      const g = opsGpu.get(name) as { count: number; memGiB: number };
+      rec.gpu = { count: g.count, model: LEGACY_GPU_MODEL[family] as string, memoryGiBPerGpu: round(g.memGiB / g.count, 2) };
+    }
+    const accelerators: NonNullable<TypeRecord['accelerators']> = [];
+    for (const a of t.InferenceAcceleratorInfo?.Accelerators ?? []) accelerators.push({ kind: 'inferentia', name: a.Name, count: a.Count });
+    if (accelerators.length === 0) {
+      for (const a of t.NeuronInfo?.NeuronDevices ?? []) accelerators.push({ kind: /trainium/i.test(a.Name) ? 'trainium' : 'inferentia', name: a.Name, count: a.Count });
+    }
+    for (const a of t.FpgaInfo?.Fpgas ?? []) accelerators.push({ kind: 'fpga', name: a.Name, count: a.Count });
+    for (const a of t.MediaAcceleratorInfo?.Accelerators ?? []) accelerators.push({ kind: 'media', name: a.Name, count: a.Count });
+    if (accelerators.length > 0) rec.accelerators = accelerators;
+    const net = parseNetworkGbps(t.NetworkInfo?.NetworkPerformance);
+    if (net !== undefined) rec.networkGbps = net;
+    const perf = perVcpu(name);
+    if (perf !== undefined) rec.cpuPerfRel = round(perf / baseline, 3);
+    out.push(rec);
+  }
+  // Types the moto snapshot no longer lists (p2, p3, g3, …) but fleets still run: shapes from opszero (2024-04).
+  const known = new Set(out.map((t) => t.name));
+  const extra = new Map<string, OpszeroRow & { vCPU: number; memory: number; arch: string; 'current-generation': boolean }>();
+  for (const row of opszero as (OpszeroRow & { vCPU: number; memory: number; arch: string; 'current-generation': boolean })[]) {
+    if (!known.has(row['instance-type']) && !extra.has(row['instance-type'])) extra.set(row['instance-type'], row);
+  }
+  for (const [name, row] of [...extra.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const family = familyOf(name);
+    if (row.GPU > 0 && !LEGACY_GPU_MODEL[family]) continue; // a GPU we cannot name: left out rather than shown GPU-less
+    const rec: TypeRecord = {
+      cloud: 'aws',
+      name,
+      family,
+      generation: generationOf(family),
+      vcpu: row.vCPU,
+      memoryGiB: round(row.memory, 3),
+      arch: row.arch === 'arm64' ? 'arm64' : 'x86_64',
+      burstable: /^t\d/.test(family),
+      currentGeneration: Boolean(row['current-generation']),
+    };
+    if (row.GPU > 0) rec.gpu = { count: row.GPU, model: LEGACY_GPU_MODEL[family] as string, memoryGiBPerGpu: round(row.GPU_memory / row.GPU, 2) };
+    out.push(rec);
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function buildAwsPrices(sharedDir: string, typeNames: Set<string>): PricesFile {
+  const karpenter = readJson<{ files: Record<string, { generated_at: string; regions: Record<string, Record<string, number>> }> }>(
+    readGz(`${sharedDir}/pricing/aws/karpenter_aws_ondemand_linux_prices.json`),
+  );
+  const kFile = karpenter.files['pkg/providers/pricing/zz_generated.pricing_aws.go'];
+  if (!kFile) throw new Error('karpenter aws file missing');
+  const opszero = readJson<{ data: OpszeroRow[] }>(readGz(`${sharedDir}/pricing/aws/ec2instances_opszero_region_prices_2024-04.json.gz`)).data;
+  const ri = readJson<Record<string, number>>(readGz(`${sharedDir}/pricing/aws/opencost_awsreservationofferings.json.gz`));
+
+  const columns: PriceColumn[] = [
+    { option: 'on-demand' },
+    { option: 'spot' },
+    // opencost's table matches ec2instances.info's yrTerm3Standard.allUpfront effective rates (checked on 80+ pairs).
+    { option: 'commitment', term: { kind: 'ri', termYears: 3, payment: 'all-upfront' } },
+  ];
+  const sources = {
+    karpenter: { source: 'aws/karpenter-provider-aws@1d927085dd81:pkg/providers/pricing/zz_generated.pricing_aws.go (AWS Pricing API)', effectiveDate: kFile.generated_at.slice(0, 10) },
+    opszero: { source: 'vantage-sh/ec2instances.info@a19cd859f059:opszero-app/instances.json', effectiveDate: '2024-04-04' },
+    opencost: { source: 'opencost/opencost@5f6533303e38:configs/awsreservationofferings.json (3y standard all-upfront effective)', effectiveDate: '2021-09-27' },
+  };
+  const regions: PricesFile['regions'] = {};
+  for (const region of AWS_REGIONS) {
+    const prices: Record<string, (number | null)[]> = {};
+    const useKarpenter = kFile.regions[region] !== undefined;
+    const od = new Map<string, number>();
+    const spot = new Map<string, number>();
+    for (const row of opszero) {
+      if (row.region !== region) continue;
+      const o = Number(row.ondemand);
+      if (Number.isFinite(o) && o > 0) od.set(row['instance-type'], o);
+      const s = Number(row.spot_avg);
+      if (row.spot_avg && Number.isFinite(s) && s > 0) spot.set(row['instance-type'], s);
+    }
+    if (useKarpenter) {
+      od.clear();
+      for (const [type, price] of Object.entries(kFile.regions[region] as Record<string, number>)) if (price > 0) od.set(type, price);
+    }
+    for (const type of [...od.keys()].sort()) {
+      if (!typeNames.has(type)) continue;
+      const r = ri[`${type}/${region}`];
+      prices[type] = [round(od.get(type) as number, 6), spot.has(type) ? round(spot.get(type) as number, 6) : null, r !== undefined ? round(r, 6) : null];
+    }
+    regions[region] = { sources: [useKarpenter ? 'karpenter' : 'opszero', 'opszero', 'opencost'], prices };
+  }
+  return { cloud: 'aws', columns, sources, regions };
+}
+
+export interface SpotAdvisorFile {
+  source: string;
+  effectiveDate: string;
+  ranges: { bucket: number; label: string; maxMonthlyRate: number }[];
+  /** region → type → [bucket, savingsPct] (Linux). */
+  regions: Record<string, Record<string, [number, number]>>;
+}
+
+export function buildSpotAdvisor(sharedDir: string): SpotAdvisorFile {
+  const feed = readJson<{
+    ranges: { index: number; label: string; max: number }[];
+    spot_advisor: Record<string, { Linux?: Record<string, { s: number; r: number }> }>;
+  }>(readGz(`${sharedDir}/pricing/aws/spot_advisor_data_2025-06-28.json.gz`));
+  const regions: SpotAdvisorFile['regions'] = {};
+  for (const region of AWS_REGIONS) {
+    const linux = feed.spot_advisor[region]?.Linux ?? {};
+    const out: Record<string, [number, number]> = {};
+    for (const type of Object.keys(linux).sort()) {
+      const v = linux[type] as { s: number; r: number };
+      out[type] = [v.r, v.s];
+    }
+    regions[region] = out;
+  }
+  return {
+    source: 'alexei-led/spotinfo@5eedf20a9961:internal/spot/data/spot-advisor-data.json (AWS Spot Instance Advisor feed)',
+    effectiveDate: '2025-06-28',
+    ranges: feed.ranges.map((r) => ({ bucket: r.index, label: r.label, maxMonthlyRate: r.max / 100 })),
+    regions,
+  };
+}
