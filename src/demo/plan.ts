@@ -72,7 +72,7 @@ export function planTerminated(o: PlanOptions, count: number): PlannedInstance[]
     const rng = createRng(o.seed, 'terminated', i);
     const terminatedAtMs = o.windowEndMs - rng.int(1, 13) * DAY_MS - rng.int(0, 23) * HOUR_MS;
     const launchedAtMs = Math.min(p.launchedAtMs, terminatedAtMs - 30 * DAY_MS);
-    out.push({ ...p, launchedAtMs, terminatedAtMs, instance: { ...p.instance, state: 'terminated', launchedAt: new Date(launchedAtMs).toISOString(), name: `${p.instance.name ?? 'vm'}-old` } });
+    out.push({ ...p, launchedAtMs, terminatedAtMs, instance: { ...p.instance, id: p.instance.cloud === 'azure' ? `${p.instance.id}-old` : p.instance.id, state: 'terminated', launchedAt: new Date(launchedAtMs).toISOString(), name: `${p.instance.name ?? 'vm'}-old` } });
   }
   return out;
 }

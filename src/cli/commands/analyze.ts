@@ -53,7 +53,7 @@ export async function printAnalysis(ctx: CommandContext, store: Store, catalog: 
 /** `rightsize analyze [--snapshot ID]`: analyze the latest (or given) snapshot in the configured store. */
 export const analyzeCommand: Command = async (ctx) => {
   const { loadCatalog } = await import('../../catalog/load.js');
-  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog());
+  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
   const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
   try {
     const snapshotId = ctx.flags.snapshot ?? (await store.latestSnapshot())?.id;

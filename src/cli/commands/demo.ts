@@ -13,7 +13,7 @@ import { serveApi } from './serve.js';
 export const demoCommand: Command = async (ctx) => {
   const { config, progress } = ctx;
   const nowMs = ctx.nowMs();
-  const catalog = await progress.step('Loaded bundled catalogs', () => loadCatalog(), (c) => `${c.types('aws').length} AWS, ${c.types('gcp').length} GCP, ${c.types('azure').length} Azure types`);
+  const catalog = await progress.step('Loaded bundled catalogs', () => loadCatalog(config.catalogDir), (c) => `${c.types('aws').length} AWS, ${c.types('gcp').length} GCP, ${c.types('azure').length} Azure types`);
   const fleet = await progress.step(
     'Generated demo fleet',
     () => generateDemoFleet({ seed: config.demo.seed, nowMs, instanceCount: config.demo.instanceCount }),

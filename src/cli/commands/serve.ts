@@ -1,6 +1,4 @@
 import type { Catalog } from '../../catalog/catalog.js';
-import { createApp } from '../../api/app.js';
-import { serve } from '../../api/serve.js';
 import { adviseInstances } from '../../engine/advice.js';
 import { openSqliteStore } from '../../store/index.js';
 import type { Store } from '../../store/store.js';
@@ -9,6 +7,9 @@ import type { Command, CommandContext } from '../context.js';
 /** Serves the API over `store` until SIGINT/SIGTERM. */
 export async function serveApi(ctx: CommandContext, store: Store, catalog: Catalog): Promise<void> {
   const { config } = ctx;
+  // Loaded on demand so `demo --no-serve` and `analyze` never pay for the HTTP stack.
+  const { createApp } = await import('../../api/app.js');
+  const { serve } = await import('../../api/serve.js');
   const noTokens = config.auth.tokenSha256.length === 0;
   const app = createApp({
     store,
@@ -33,7 +34,7 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
 /** `rightsize serve`: the API over the configured store. */
 export const serveCommand: Command = async (ctx) => {
   const { loadCatalog } = await import('../../catalog/load.js');
-  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog());
+  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
   const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
   try {
     await serveApi(ctx, store, catalog);

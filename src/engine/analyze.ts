@@ -1,0 +1,136 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { Cloud } from '../domain/cloud.js';
+import type { InstanceType } from '../domain/instance-type.js';
+import type { Instance } from '../domain/instance.js';
+import { INTERRUPTIBLE_TAG } from '../domain/instance.js';
+import type { Recommendation, Skip } from '../domain/recommendation.js';
+import type { SnapshotMeta } from '../domain/snapshot.js';
+import type { UtilizationSeries } from '../domain/utilization.js';
+import { HOUR_MS } from '../domain/utilization.js';
+import type { AnalysisResults } from '../store/store.js';
+import type { PoolAccumulator } from './purchase-mix.js';
+import { newPool, planPool, spotReworkOverhead } from './purchase-mix.js';
+import { rightsizeInstance } from './rightsize.js';
+import type { EngineSettings } from './settings.js';
+
+export interface AnalyzeInput {
+  meta: SnapshotMeta;
+  instances: readonly Instance[];
+  seriesByInstance: Iterable<{ instanceId: string; series: UtilizationSeries[] }> | AsyncIterable<{ instanceId: string; series: UtilizationSeries[] }>;
+  catalog: Catalog;
+  settings: EngineSettings;
+  /** The analysis clock (unused by the rules today; kept so results can say when they were computed). */
+  nowMs: number;
+}
+
+const POOL_KIND: Record<Cloud, string> = { aws: 'ri', gcp: 'cud', azure: 'reservation' };
+
+/**
+ * Analyzes a snapshot one instance at a time: recommendations or skips for every instance, and a purchase plan per
+ * pool from the hourly demand after right-sizing. Only per-pool hourly sums are kept across instances, so memory
+ * stays flat in the fleet size. Output order is deterministic (independent of input order).
+ */
+export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResults> {
+  const { meta, catalog, settings } = input;
+  const windowEndMs = meta.windowEndMs;
+  const windowStartMs = Math.max(meta.windowStartMs, windowEndMs - settings.lookbackDays * 24 * HOUR_MS);
+  const hours = Math.max(0, Math.round((windowEndMs - windowStartMs) / HOUR_MS));
+  const byId = new Map(input.instances.map((i) => [i.id, i]));
+  const seen = new Set<string>();
+  const recommendations: Recommendation[] = [];
+  const skips: Skip[] = [];
+  const pools = new Map<string, PoolAccumulator>();
+
+  const handle = (instance: Instance, series: UtilizationSeries[]) => {
+    const result = rightsizeInstance({ snapshotId: meta.id, instance, series, catalog, settings, windowStartMs, windowEndMs });
+    if (result.outcome === 'recommendation') recommendations.push(result.recommendation);
+    else skips.push(result.skip);
+    const currentType = catalog.type(instance.cloud, instance.type);
+    if (instance.state === 'running' && currentType) {
+      const after = result.outcome === 'recommendation' ? result.afterType : currentType;
+      addToPools(pools, instance, currentType, after, series, { windowStartMs, hours }, catalog, settings);
+    }
+  };
+
+  for await (const group of input.seriesByInstance) {
+    const instance = byId.get(group.instanceId);
+    if (!instance || seen.has(instance.id)) continue;
+    seen.add(instance.id);
+    handle(instance, group.series);
+  }
+  for (const instance of input.instances) if (!seen.has(instance.id)) handle(instance, []);
+
+  const plans = [...pools.values()].map((p) => planPool(p, meta.id, settings)).sort((a, b) => a.pool.localeCompare(b.pool));
+  recommendations.sort((a, b) => a.id.localeCompare(b.id));
+  skips.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  return { snapshotId: meta.id, recommendations, skips, plans };
+}
+
+/** Running hours of an instance in the window: hours with a CPU point, else every hour since launch. */
+function runningHours(instance: Instance, series: readonly UtilizationSeries[], windowStartMs: number, hours: number): Uint8Array {
+  const out = new Uint8Array(hours);
+  const cpu = series.find((s) => s.metric === 'cpu');
+  if (cpu) {
+    for (let h = 0; h < hours; h++) {
+      const idx = Math.round((windowStartMs - cpu.startMs) / HOUR_MS) + h;
+      if (idx >= 0 && idx < cpu.max.length && !Number.isNaN(cpu.max[idx] as number)) out[h] = 1;
+    }
+    return out;
+  }
+  const launchedMs = Date.parse(instance.launchedAt);
+  for (let h = 0; h < hours; h++) if (windowStartMs + h * HOUR_MS >= launchedMs) out[h] = 1;
+  return out;
+}
+
+function addToPools(
+  pools: Map<string, PoolAccumulator>,
+  instance: Instance,
+  currentType: InstanceType,
+  after: InstanceType | null,
+  series: readonly UtilizationSeries[],
+  window: { windowStartMs: number; hours: number },
+  catalog: Catalog,
+  settings: EngineSettings,
+): void {
+  const { cloud, region } = instance;
+  const odNow = catalog.onDemandHourlyUsd(cloud, region, currentType.name);
+  if (odNow === undefined) return;
+  const currentUsd = instance.lifecycle === 'spot' ? (catalog.spotHourlyUsd(cloud, region, currentType.name) ?? odNow) : odNow;
+  const family = (after ?? currentType).family;
+  const key = `${cloud}:${POOL_KIND[cloud]}:${region}:${family}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = newPool(key, cloud, region, family, window.hours);
+    pools.set(key, pool);
+  }
+  const running = runningHours(instance, series, window.windowStartMs, window.hours);
+  const odAfter = after ? (catalog.onDemandHourlyUsd(cloud, region, after.name) ?? 0) : 0;
+  const interruptible = instance.lifecycle === 'spot' || INTERRUPTIBLE_TAG in instance.tags || settings.interruptibleByDefault;
+  const spotAfter = after ? catalog.spotHourlyUsd(cloud, region, after.name) : undefined;
+  const onSpot = after !== null && interruptible && spotAfter !== undefined;
+  const { overhead } = onSpot ? spotReworkOverhead(catalog.spotInterruption(cloud, region, (after as InstanceType).name), settings) : { overhead: 0 };
+  let runHours = 0;
+  for (let h = 0; h < window.hours; h++) {
+    if (!running[h]) continue;
+    runHours++;
+    pool.current[h] = (pool.current[h] as number) + currentUsd;
+    pool.allOnDemand[h] = (pool.allOnDemand[h] as number) + odAfter;
+    if (onSpot) pool.spot[h] = (pool.spot[h] as number) + (spotAfter as number) * (1 + overhead);
+    else pool.committable[h] = (pool.committable[h] as number) + odAfter;
+  }
+  if (onSpot) {
+    pool.spotHours += runHours;
+    pool.spotOverheadPct.push(overhead * 100);
+    return;
+  }
+  if (!after || runHours === 0) return;
+  for (const term of catalog.commitmentTerms(cloud, region, after.name)) {
+    const commit = catalog.commitmentHourlyUsd(cloud, region, after.name, term);
+    if (commit === undefined) continue;
+    const k = `${term.kind}|${term.termYears}|${term.payment}`;
+    const rate = pool.rates.get(k) ?? { term, commitUsd: 0, onDemandUsd: 0 };
+    rate.commitUsd += commit * runHours;
+    rate.onDemandUsd += odAfter * runHours;
+    pool.rates.set(k, rate);
+  }
+}

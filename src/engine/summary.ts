@@ -1,0 +1,86 @@
+import type { Coverage, Metric, UtilizationSeries, UtilizationSummary } from '../domain/utilization.js';
+import { HOUR_MS } from '../domain/utilization.js';
+
+/**
+ * An exact, mergeable digest of one metric: the sorted hourly values plus sum. Daily digests merge into a
+ * 14-day one with no error (a merge of sorted arrays); 14 × 24 values per metric is small enough to keep exact.
+ */
+export interface Digest {
+  sorted: Float64Array;
+  sum: number;
+}
+
+export function digestOf(values: ArrayLike<number>): Digest {
+  const kept: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) continue;
+    kept.push(v);
+    sum += v;
+  }
+  const sorted = Float64Array.from(kept).sort();
+  return { sorted, sum };
+}
+
+export function mergeDigests(a: Digest, b: Digest): Digest {
+  const out = new Float64Array(a.sorted.length + b.sorted.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.sorted.length && j < b.sorted.length) out[k++] = (a.sorted[i] as number) <= (b.sorted[j] as number) ? (a.sorted[i++] as number) : (b.sorted[j++] as number);
+  while (i < a.sorted.length) out[k++] = a.sorted[i++] as number;
+  while (j < b.sorted.length) out[k++] = b.sorted[j++] as number;
+  return { sorted: out, sum: a.sum + b.sum };
+}
+
+/**
+ * Quantile with linear interpolation between closest ranks (numpy's default, and PromQL quantile_over_time's rule):
+ * rank = q × (n − 1). NaN for an empty digest.
+ */
+export function quantile(d: Digest, q: number): number {
+  const n = d.sorted.length;
+  if (n === 0) return Number.NaN;
+  const rank = Math.min(Math.max(q, 0), 1) * (n - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  const a = d.sorted[lo] as number;
+  const b = d.sorted[hi] as number;
+  return a + (b - a) * (rank - lo);
+}
+
+export const PERCENTILE_Q = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, max: 1 } as const;
+export type PercentileName = keyof typeof PERCENTILE_Q;
+
+/** Summary of a series' hourly maxima over [windowStartMs, windowEndMs). */
+export function summarize(series: UtilizationSeries, windowStartMs: number, windowEndMs: number): UtilizationSummary {
+  const { values, coverage } = windowValues(series, windowStartMs, windowEndMs);
+  const d = digestOf(values);
+  return summaryFromDigest(series.instanceId, series.metric, d, coverage);
+}
+
+export function summaryFromDigest(instanceId: string, metric: Metric, d: Digest, coverage: Coverage): UtilizationSummary {
+  const n = d.sorted.length;
+  return {
+    instanceId,
+    metric,
+    coverage,
+    mean: n === 0 ? Number.NaN : d.sum / n,
+    p50: quantile(d, 0.5),
+    p90: quantile(d, 0.9),
+    p95: quantile(d, 0.95),
+    p99: quantile(d, 0.99),
+    max: n === 0 ? Number.NaN : (d.sorted[n - 1] as number),
+  };
+}
+
+/** The hourly maxima inside the window and how much of the window they cover. */
+export function windowValues(series: UtilizationSeries, windowStartMs: number, windowEndMs: number): { values: Float32Array; coverage: Coverage } {
+  const first = Math.max(0, Math.round((windowStartMs - series.startMs) / HOUR_MS));
+  const last = Math.min(series.max.length, Math.round((windowEndMs - series.startMs) / HOUR_MS));
+  const values = series.max.subarray(first, Math.max(first, last));
+  let points = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i] as number)) points++;
+  const expectedHours = Math.max(0, (windowEndMs - windowStartMs) / HOUR_MS);
+  return { values, coverage: { points, hours: points, expectedHours, fraction: expectedHours === 0 ? 0 : Math.min(1, points / expectedHours) } };
+}
