@@ -42,15 +42,17 @@ export interface AdviceOption {
   /** Capacity ÷ request per dimension (1.0 = exact fit); GPU throughput in A100-equivalents. */
   fitMargin: { vcpu: number; memory: number; gpuThroughput?: number; gpuMemory?: number };
   prices: AdvicePrice[];
-  /** The cheapest price among the requested purchase options: the ranking key. */
+  /** The cheapest price among the requested purchase options. */
   cheapestMonthlyUsd: number;
+  /** Ranking key: the on-demand monthly price when on-demand was asked for (no term to sign), else the cheapest. */
+  rankMonthlyUsd: number;
 }
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
- * Ranks every priced type that meets the request across clouds and regions, cheapest first.
+ * Ranks every priced type that meets the request across clouds and regions, cheapest on-demand first.
  * A type fits when vCPU, memory and (if asked) GPU count, model, per-GPU memory and throughput are all met.
  */
 export function adviseInstances(request: AdviceRequest, catalog: Catalog, settings: EngineSettings = defaultEngineSettings()): AdviceOption[] {
@@ -105,10 +107,11 @@ export function adviseInstances(request: AdviceRequest, catalog: Catalog, settin
           fitMargin: margin,
           prices,
           cheapestMonthlyUsd: Math.min(...prices.map((p) => p.monthlyUsd)),
+          rankMonthlyUsd: prices.find((p) => p.purchaseOption === 'on-demand')?.monthlyUsd ?? Math.min(...prices.map((p) => p.monthlyUsd)),
         });
       }
     }
   }
-  out.sort((a, b) => a.cheapestMonthlyUsd - b.cheapestMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.instanceType.localeCompare(b.instanceType));
+  out.sort((a, b) => a.rankMonthlyUsd - b.rankMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.instanceType.localeCompare(b.instanceType));
   return out.slice(0, request.limit ?? 20);
 }

@@ -1,0 +1,206 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
+import { requestId } from 'hono/request-id';
+import type { Catalog, PriceFilter } from '../catalog/catalog.js';
+import type { AdviceOption, AdviceRequest } from '../engine/advice.js';
+import { summarize } from '../engine/summary.js';
+import { InvalidCursorError } from '../store/cursor.js';
+import type { InstanceFilter, RecommendationFilter, Store } from '../store/store.js';
+import type { AuthOptions } from './auth.js';
+import { bearerAuth } from './auth.js';
+import { docsPage } from './docs.js';
+import { problem, zodErrors } from './problem.js';
+import type { BudgetStatus } from './schemas.js';
+import {
+  AdviceBody, BudgetStatusSchema, IdParam, InstancesQuery, IsoWeekParam, JsonObject, NameParam, PageOf, PageQuery, PoolParam, PricesQuery, ProblemSchema,
+  RecommendationsQuery, ReportQuery,
+} from './schemas.js';
+
+export interface AppDeps {
+  store: Store;
+  catalog: Catalog;
+  advise: (request: AdviceRequest) => AdviceOption[];
+  budgets?: { list(): Promise<BudgetStatus[]>; get(name: string): Promise<BudgetStatus | undefined> };
+  auth: AuthOptions;
+  cors?: { origins: string[] };
+  bodyLimitBytes?: number;
+  publicBaseUrl?: string;
+  /** One line per request, with its request id; never headers or bodies. */
+  logger?: (line: string) => void;
+}
+
+const errorResponses = {
+  400: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'invalid input; `errors` names each failing field' },
+  401: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'missing bearer token' },
+  403: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'token not accepted' },
+  404: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'not found' },
+} as const;
+const json = (schema: z.ZodType, description: string) => ({ 200: { content: { 'application/json': { schema } }, description }, ...errorResponses });
+
+/** Drops undefined fields: validated queries carry them, the store's filters (exact optional types) do not. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const REPORT_TYPES = { json: 'application/json', html: 'text/html; charset=utf-8', md: 'text/markdown; charset=utf-8' } as const;
+
+/**
+ * The Rightsize HTTP API. Dependencies are injected so tests, the CLI and Lambda share one app.
+ * @example const app = createApp({ store, catalog, advise: (r) => adviseInstances(r, catalog), auth: { tokenSha256 } });
+ */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const target = (result as { target?: string }).target ?? 'input';
+        const where = target === 'json' ? 'body' : target;
+        const errors = zodErrors(result.error as unknown as z.ZodError, where);
+        return problem(c, 400, `invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+      }
+      return undefined;
+    },
+  });
+  const budgets = deps.budgets ?? { list: async () => [], get: async () => undefined };
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger?.(`${c.get('requestId')} ${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+  });
+  if (deps.cors && deps.cors.origins.length > 0) app.use('*', cors({ origin: deps.cors.origins, allowHeaders: ['authorization', 'content-type'] }));
+  app.use('/v1/*', bodyLimit({ maxSize: deps.bodyLimitBytes ?? 64 * 1024, onError: (c) => problem(c, 413, `request body over ${deps.bodyLimitBytes ?? 65536} bytes`) }));
+  app.use('/v1/*', bearerAuth(deps.auth));
+  app.use('/v1/*', etag());
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  /** The snapshot a request reads: ?snapshot=<id> or the latest. */
+  const snapshotFor = async (requested: string | undefined) => (requested ? await deps.store.getSnapshotMeta(requested) : await deps.store.latestSnapshot());
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/snapshots', tags: ['snapshots'], summary: 'Collection runs with their per-scope statuses', request: { query: PageQuery.omit({ snapshot: true }) }, responses: json(PageOf('SnapshotPage'), 'snapshots, newest first') }), async (c) => {
+    const q = c.req.valid('query');
+    const page = await deps.store.listSnapshots({ limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    return c.json({ ...page, snapshotId: null }, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/instances', tags: ['instances'], summary: 'Instances in a snapshot', request: { query: InstancesQuery }, responses: json(PageOf('InstancePage'), 'instances by id') }), async (c) => {
+    const { limit, cursor, snapshot, ...filter } = c.req.valid('query');
+    const meta = await snapshotFor(snapshot);
+    if (!meta) return c.json({ items: [], snapshotId: null }, 200);
+    const page = await deps.store.listInstances(meta.id, defined(filter) as InstanceFilter, { limit, ...(cursor ? { cursor } : {}) });
+    return c.json({ ...page, snapshotId: meta.id }, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/instances/{id}', tags: ['instances'], summary: 'One instance with its utilization summary', request: { params: IdParam, query: z.object({ snapshot: z.string().min(1).max(200).optional() }) }, responses: json(JsonObject, 'the instance') }), async (c) => {
+    const { id } = c.req.valid('param');
+    const meta = await snapshotFor(c.req.valid('query').snapshot);
+    const instance = meta ? await deps.store.getInstance(meta.id, id) : undefined;
+    if (!meta || !instance) return problem(c, 404, `instance ${id} not found`) as never;
+    const series = await deps.store.seriesFor(meta.id, id);
+    const utilization = series.map((s) => summarize(s, meta.windowStartMs, meta.windowEndMs));
+    return c.json({ ...instance, snapshotId: meta.id, utilization }, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/recommendations', tags: ['recommendations'], summary: 'Recommendations, by savings or risk', request: { query: RecommendationsQuery }, responses: json(PageOf('RecommendationPage'), 'recommendations') }), async (c) => {
+    const { limit, cursor, snapshot, ...filter } = c.req.valid('query');
+    const meta = await snapshotFor(snapshot);
+    if (!meta) return c.json({ items: [], snapshotId: null }, 200);
+    const page = await deps.store.listRecommendations(meta.id, defined(filter) as RecommendationFilter, { limit, ...(cursor ? { cursor } : {}) });
+    return c.json({ ...page, snapshotId: meta.id }, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/recommendations/{id}', tags: ['recommendations'], summary: 'One recommendation with full evidence, backtest and cross-cloud alternatives', request: { params: IdParam }, responses: json(JsonObject, 'the recommendation') }), async (c) => {
+    const { id } = c.req.valid('param');
+    const rec = await deps.store.getRecommendation(id);
+    if (!rec) return problem(c, 404, `recommendation ${id} not found`) as never;
+    return c.json(rec, 200);
+  });
+
+  app.openapi(createRoute({ method: 'post', path: '/v1/advice', tags: ['advice'], summary: 'Which instance fits these needs, cheapest, across clouds', request: { body: { content: { 'application/json': { schema: AdviceBody } }, required: true } }, responses: json(z.object({ options: z.array(JsonObject) }), 'fitting types, cheapest first') }), async (c) => {
+    const body = c.req.valid('json') as AdviceRequest;
+    if (body.gpu?.model && !deps.catalog.gpuModel(body.gpu.model)) {
+      return problem(c, 400, `unknown GPU model "${body.gpu.model}"`, { errors: [{ path: 'body.gpu.model', message: `one of ${deps.catalog.gpuModels().map((m) => m.id).join(', ')}` }] }) as never;
+    }
+    return c.json({ options: deps.advise(body) as unknown as Record<string, unknown>[] }, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/purchase-plans', tags: ['purchase plans'], summary: 'Purchase plans per pool', request: { query: z.object({ snapshot: z.string().min(1).max(200).optional() }) }, responses: json(z.object({ items: z.array(JsonObject), snapshotId: z.string().nullable() }), 'plans by pool') }), async (c) => {
+    const meta = await snapshotFor(c.req.valid('query').snapshot);
+    if (!meta) return c.json({ items: [], snapshotId: null }, 200);
+    return c.json({ items: await deps.store.listPurchasePlans(meta.id), snapshotId: meta.id }, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/purchase-plans/{pool}', tags: ['purchase plans'], summary: 'One pool\'s plan', request: { params: PoolParam }, responses: json(JsonObject, 'the plan') }), async (c) => {
+    const { pool } = c.req.valid('param');
+    const meta = await deps.store.latestSnapshot();
+    const plan = meta ? await deps.store.getPurchasePlan(meta.id, pool) : undefined;
+    if (!plan) return problem(c, 404, `purchase plan ${pool} not found`) as never;
+    return c.json(plan, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/prices', tags: ['prices'], summary: 'Catalog prices', request: { query: PricesQuery.omit({ snapshot: true }) }, responses: json(PageOf('PricePage'), 'prices') }), async (c) => {
+    const { limit, cursor, type, ...filter } = c.req.valid('query');
+    const all = deps.catalog.prices(defined({ ...filter, ...(type ? { instanceType: type } : {}) }) as PriceFilter);
+    const offset = cursor ? Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10) : 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset > all.length) throw new InvalidCursorError('cursor: not a cursor issued by this list');
+    const items = all.slice(offset, offset + limit);
+    const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
+    return c.json({ items, snapshotId: null, ...(next ? { nextCursor: next } : {}) }, 200);
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/budgets', tags: ['budgets'], summary: 'Budget status: actual, forecast, thresholds crossed', responses: json(z.object({ items: z.array(BudgetStatusSchema) }), 'budgets') }), async (c) => c.json({ items: await budgets.list() }, 200));
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/budgets/{name}', tags: ['budgets'], summary: 'One budget', request: { params: NameParam }, responses: json(BudgetStatusSchema, 'the budget') }), async (c) => {
+    const { name } = c.req.valid('param');
+    const status = await budgets.get(name);
+    if (!status) return problem(c, 404, `budget ${name} not found`) as never;
+    return c.json(status, 200);
+  });
+
+  const sendReport = async (c: Context, isoWeek: string, format: keyof typeof REPORT_TYPES) => {
+    const blob = await deps.store.getBlob(`reports/weekly/${isoWeek}.${format}`);
+    if (!blob) return problem(c, 404, `weekly report ${isoWeek} (${format}) not found`);
+    return c.body(blob.body, 200, { 'content-type': REPORT_TYPES[format] });
+  };
+  const formatOf = (query: string | undefined, accept: string | undefined): keyof typeof REPORT_TYPES =>
+    (query as keyof typeof REPORT_TYPES | undefined) ?? (accept?.includes('text/html') ? 'html' : accept?.includes('text/markdown') ? 'md' : 'json');
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/reports/weekly/latest', tags: ['reports'], summary: 'The latest weekly report (JSON, HTML or Markdown by Accept or ?format=)', request: { query: ReportQuery }, responses: json(JsonObject, 'the report') }), async (c) => {
+    const keys = await deps.store.listBlobs('reports/weekly/');
+    const weeks = [...new Set(keys.map((k) => /reports\/weekly\/(\d{4}-W\d{2})\./.exec(k)?.[1]).filter((w): w is string => Boolean(w)))].sort();
+    const latest = weeks[weeks.length - 1];
+    if (!latest) return problem(c, 404, 'no weekly report yet') as never;
+    return sendReport(c, latest, formatOf(c.req.valid('query').format, c.req.header('accept'))) as never;
+  });
+
+  app.openapi(createRoute({ method: 'get', path: '/v1/reports/weekly/{isoWeek}', tags: ['reports'], summary: 'One week\'s report', request: { params: IsoWeekParam, query: ReportQuery }, responses: json(JsonObject, 'the report') }), async (c) => {
+    return sendReport(c, c.req.valid('param').isoWeek, formatOf(c.req.valid('query').format, c.req.header('accept'))) as never;
+  });
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Rightsize API', version: '1.0.0', description: 'Multi-cloud right-sizing, purchase plans, prices and budgets.' },
+    servers: deps.publicBaseUrl ? [{ url: deps.publicBaseUrl }] : [],
+    security: [{ bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.get('/docs', (c) => c.html(docsPage(app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Rightsize API', version: '1.0.0' } }) as unknown as Record<string, unknown>)));
+
+  app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((err, c) => {
+    if (err instanceof InvalidCursorError) return problem(c, 400, err.message, { errors: [{ path: 'query.cursor', message: err.message }] });
+    const status = (err as { status?: number }).status;
+    if (status === 413) return problem(c, 413, 'request body too large');
+    if (err instanceof SyntaxError || (status === 400 && /json/i.test(err.message))) return problem(c, 400, 'body is not valid JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] });
+    if (status !== undefined && status >= 400 && status < 500) return problem(c, status as 400, err.message.split('\n')[0] ?? 'bad request');
+    deps.logger?.(`${c.get('requestId')} error ${err.name}: ${err.message.split('\n')[0]}`);
+    return problem(c, 500, 'internal error; the request id identifies it in the logs');
+  });
+  return app;
+}
+
+export type RightsizeApp = ReturnType<typeof createApp>;

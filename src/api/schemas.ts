@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi';
+import { CLOUDS } from '../domain/cloud.js';
+import { INSTANCE_STATES } from '../domain/instance.js';
+import { PURCHASE_OPTIONS } from '../domain/price.js';
+import { RECOMMENDATION_KINDS } from '../domain/recommendation.js';
+
+/** Query and body schemas of the /v1 routes; the OpenAPI document is generated from these same schemas. */
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'page size (1-500)' }),
+  cursor: z.string().min(1).max(512).optional().openapi({ description: 'opaque cursor from the previous page' }),
+  snapshot: z.string().min(1).max(200).optional().openapi({ description: 'snapshot id (default: latest)' }),
+});
+
+export const InstancesQuery = PageQuery.extend({
+  cloud: z.enum(CLOUDS).optional(),
+  account: z.string().min(1).max(200).optional(),
+  region: z.string().min(1).max(64).optional(),
+  type: z.string().min(1).max(100).optional(),
+  state: z.enum(INSTANCE_STATES).optional(),
+  tag: z.string().min(1).max(300).optional().openapi({ description: '`key` or `key=value`' }),
+});
+
+export const RecommendationsQuery = PageQuery.extend({
+  cloud: z.enum(CLOUDS).optional(),
+  account: z.string().min(1).max(200).optional(),
+  region: z.string().min(1).max(64).optional(),
+  kind: z.enum(RECOMMENDATION_KINDS).optional(),
+  minMonthlySavingsUsd: z.coerce.number().min(0).max(1e9).optional(),
+  sort: z.enum(['savings', 'risk']).default('savings'),
+});
+
+export const PricesQuery = PageQuery.extend({
+  cloud: z.enum(CLOUDS).optional(),
+  region: z.string().min(1).max(64).optional(),
+  type: z.string().min(1).max(100).optional(),
+  purchaseOption: z.enum(PURCHASE_OPTIONS).optional(),
+});
+
+export const AdviceBody = z
+  .object({
+    vcpu: z.number().positive().max(2048),
+    memoryGiB: z.number().nonnegative().max(65536),
+    gpu: z
+      .object({
+        count: z.number().int().min(1).max(64),
+        model: z.string().min(1).max(50).optional(),
+        minMemoryGiB: z.number().positive().max(1024).optional(),
+        minThroughput: z.number().positive().max(1000).optional().openapi({ description: 'in A100-equivalents (A100 = 1.0)' }),
+      })
+      .strict()
+      .optional(),
+    arch: z.enum(['x86_64', 'arm64']).optional(),
+    clouds: z.array(z.enum(CLOUDS)).min(1).max(3).optional(),
+    regions: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+    purchaseOptions: z.array(z.enum(PURCHASE_OPTIONS)).min(1).max(3).optional(),
+    hoursPerMonth: z.number().positive().max(744).optional(),
+    interruptible: z.boolean().optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+  })
+  .strict()
+  .openapi('AdviceRequest');
+
+export const IsoWeekParam = z.object({ isoWeek: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week like 2026-W47') });
+export const ReportQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional() });
+export const IdParam = z.object({ id: z.string().min(1).max(500) });
+export const PoolParam = z.object({ pool: z.string().min(1).max(300) });
+export const NameParam = z.object({ name: z.string().min(1).max(100) });
+
+export const BudgetStatusSchema = z
+  .object({
+    name: z.string(),
+    period: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    amountUsd: z.number(),
+    actualUsd: z.number(),
+    forecastUsd: z.number(),
+    thresholdsCrossed: z.array(z.object({ pct: z.number(), kind: z.enum(['actual', 'forecast']) })),
+    sources: z.array(z.string()),
+  })
+  .openapi('BudgetStatus');
+export type BudgetStatus = z.infer<typeof BudgetStatusSchema>;
+
+/** A loose JSON object in responses: the domain schemas document their shapes in the components. */
+export const JsonObject = z.record(z.string(), z.unknown());
+export const PageOf = (name: string) => z.object({ items: z.array(JsonObject), nextCursor: z.string().optional(), snapshotId: z.string().nullable() }).openapi(name);
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
