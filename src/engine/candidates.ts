@@ -56,6 +56,7 @@ export function cheapestFit(
     if (options.belowHourlyUsd !== undefined && priced.hourlyUsd >= options.belowHourlyUsd) return undefined;
     const t = priced.type;
     if (t.burstable && !settings.allowBurstable && !current?.burstable) continue;
+    if (t.vcpu < Math.min(settings.minVcpu, current?.vcpu ?? settings.minVcpu)) continue;
     if (current && !settings.allowOlderGeneration && t.generation < current.generation && t.cloud === current.cloud) continue;
     const fit = fitOf(demand, t, catalog, settings);
     if (fit.fits) return { candidate: priced, fit };

@@ -26,6 +26,8 @@ export const EngineSettingsSchema = z.object({
   idleCpuMaxPct: z.number().min(0).max(50).default(10),
   /** A GPU whose utilization max stays under this is "never used": CPU-only candidates are allowed. */
   gpuUnusedMaxPct: z.number().min(0).max(20).default(1),
+  /** Never shrink below this many vCPUs (a 1-vCPU box has no slack for the OS, agents and bursts). */
+  minVcpu: z.number().int().min(1).max(64).default(2),
   allowArchChange: z.boolean().default(false),
   allowBurstable: z.boolean().default(false),
   /** Keep the GPU vendor (CUDA code does not run on other vendors' GPUs). */
