@@ -14,7 +14,7 @@ export function docsPage(doc: Record<string, unknown>): string {
       rows.push(`<section class="route" id="${esc(method + path)}"><h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3><p>${esc(op.summary)}</p>${params ? `<ul>${params}</ul>` : ''}${tryIt}</section>`);
     }
   }
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rightsize API reference</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Rightsize API reference</title>
 <style>body{font:15px system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1d2733}h1{margin-bottom:.2rem}.route{border-top:1px solid #dde3ea;padding:.4rem 0}.m{display:inline-block;min-width:3.5rem;font-size:.8rem;padding:.1rem .4rem;border-radius:4px;color:#fff;background:#3c6e9f}.m.post{background:#2f8a5b}pre{background:#f3f5f8;padding:.6rem;overflow:auto;max-height:20rem}input{width:28rem}</style></head>
 <body><h1>Rightsize API</h1><p>OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a>. Routes under <code>/v1</code> need <code>Authorization: Bearer &lt;token&gt;</code>.</p>
 <label>Bearer token <input id="token" type="password" autocomplete="off"></label>
