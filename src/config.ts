@@ -170,18 +170,18 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-function readConfigFile(file: string): unknown {
+function readConfigFile(file: string, label: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new ConfigError(`${label}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   try {
     return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ConfigError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${detail}`, { cause: err });
+    throw new ConfigError(`${label}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${detail}`, { cause: err });
   }
 }
 
@@ -214,11 +214,11 @@ export function findConfigFile(options: LoadConfigOptions = {}): string | undefi
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? {};
   const file = findConfigFile(options);
-  const raw = file ? readConfigFile(file) : {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${file ?? 'config'}: (root): expected an object`);
-  }
   const fileLabel = file ? path.relative(options.cwd ?? process.cwd(), file) || file : 'defaults';
+  const raw = file ? readConfigFile(file, fileLabel) : {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${fileLabel}: (root): expected an object`);
+  }
   // Validate the file alone first so an error points at the file, not at an env override.
   const fromFile = ConfigSchema.safeParse(raw);
   if (!fromFile.success) throw new ConfigError(formatZodError(fileLabel, fromFile.error));

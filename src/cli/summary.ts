@@ -111,9 +111,13 @@ export function renderSummary(input: SummaryInput): string {
 
   if (plans.length > 0) {
     const topPlans = [...plans].sort((a, b) => b.monthlySavingsUsd - a.monthlySavingsUsd).slice(0, 5);
-    const planSavingsUsd = plans.reduce((a, p) => a + Math.max(0, p.monthlySavingsUsd), 0);
+    const allOnDemandUsd = plans.reduce((a, p) => a + p.monthlyCostAllOnDemandUsd, 0);
+    const recommendedUsd = plans.reduce((a, p) => a + p.monthlyCostRecommendedUsd, 0);
+    const withCommitments = plans.filter((p) => p.commitments.length > 0).length;
     out.push('');
-    out.push(`Purchase plans: ${plans.length} pools, ${usd(planSavingsUsd)}/month savings versus current purchasing. Top ${topPlans.length}:`);
+    out.push(
+      `Purchase plans: ${plans.length} pools (${withCommitments} with a commitment). After right-sizing, commitments and spot take ${usd(allOnDemandUsd - recommendedUsd)}/month off all-on-demand (${usd(allOnDemandUsd)} → ${usd(recommendedUsd)}). Top ${topPlans.length} by savings versus today:`,
+    );
     out.push(
       table(
         [

@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const main = path.join(root, 'src/cli/main.ts');
 
 function rightsize(args: string[], options: { cwd: string; env?: Record<string, string> }) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
+  // tsx by absolute URL: the tests run from temp directories with no node_modules.
+  const result = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, main, ...args], {
     cwd: options.cwd,
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '', HOME: options.cwd, NODE_PATH: path.join(root, 'node_modules'), ...options.env },
