@@ -151,12 +151,22 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     monthlyCostAfter: { onDemandUsd: round2(odAfter * hoursPerMonth), actualUsd: round2(actualAfter * hoursPerMonth) },
     monthlySavingsUsd,
     risk,
-    evidence: JSON.parse(JSON.stringify(evidence)) as Record<string, unknown>,
+    evidence: withoutUndefined(evidence),
     backtest: bt,
     crossCloud,
     summary: summaryText(kind, type, afterType, cpu, settings, bt),
   };
   return { outcome: 'recommendation', recommendation, afterType };
+}
+
+/** Drops undefined fields (recursively through plain objects) so evidence stores and serializes cleanly. */
+function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) ? withoutUndefined(v as Record<string, unknown>) : v;
+  }
+  return out;
 }
 
 /** Names the change: GPU kinds first (the GPU is the cost), then modernize (same shape), downsize, upsize. */

@@ -11,16 +11,17 @@ export interface Digest {
 }
 
 export function digestOf(values: ArrayLike<number>): Digest {
-  const kept: number[] = [];
+  const buf = new Float64Array(values.length);
+  let n = 0;
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (Number.isNaN(v)) continue;
-    kept.push(v);
+    if (v !== v) continue; // NaN: a missing hour
+    buf[n++] = v;
     sum += v;
   }
-  const sorted = Float64Array.from(kept).sort();
-  return { sorted, sum };
+  // TypedArray#sort without a comparator sorts numerically.
+  return { sorted: buf.subarray(0, n).sort(), sum };
 }
 
 export function mergeDigests(a: Digest, b: Digest): Digest {
