@@ -59,11 +59,16 @@ export function adviseInstances(request: AdviceRequest, catalog: Catalog, settin
   const clouds = request.clouds ?? [...CLOUDS];
   const options = request.purchaseOptions ?? (request.interruptible ? ['on-demand', 'spot', 'commitment'] : ['on-demand', 'commitment']);
   const hoursPerMonth = request.hoursPerMonth ?? settings.hoursPerMonth;
+  const limit = request.limit ?? 20;
+  // Types come cheapest on-demand first, so when on-demand ranks, each region needs only its first `limit` fits.
+  const rankOnDemand = options.includes('on-demand');
   const out: AdviceOption[] = [];
   for (const cloud of clouds) {
     for (const region of catalog.regions(cloud)) {
       if (request.regions && !request.regions.includes(region.id)) continue;
+      let fitsInRegion = 0;
       for (const { type, hourlyUsd } of typesByPrice(catalog, cloud, region.id)) {
+        if (rankOnDemand && fitsInRegion >= limit) break;
         if (type.vcpu < request.vcpu || type.memoryGiB < request.memoryGiB) continue;
         if (request.arch && type.arch !== request.arch) continue;
         const margin: AdviceOption['fitMargin'] = { vcpu: r2(type.vcpu / request.vcpu), memory: r2(type.memoryGiB / Math.max(request.memoryGiB, 1e-9)) };
@@ -96,6 +101,7 @@ export function adviseInstances(request: AdviceRequest, catalog: Catalog, settin
           }
         }
         if (prices.length === 0) continue;
+        fitsInRegion++;
         out.push({
           cloud,
           region: region.id,
@@ -113,5 +119,5 @@ export function adviseInstances(request: AdviceRequest, catalog: Catalog, settin
     }
   }
   out.sort((a, b) => a.rankMonthlyUsd - b.rankMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.instanceType.localeCompare(b.instanceType));
-  return out.slice(0, request.limit ?? 20);
+  return out.slice(0, limit);
 }

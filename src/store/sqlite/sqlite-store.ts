@@ -71,6 +71,17 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
 export class SqliteStore implements Store {
   private readonly stmts;
+  /** Prepared statements for the dynamic list queries, by SQL text (a handful of filter combinations in practice). */
+  private readonly dynamic = new Map<string, Database.Statement>();
+
+  private prepared(sql: string): Database.Statement {
+    let stmt = this.dynamic.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.dynamic.set(sql, stmt);
+    }
+    return stmt;
+  }
 
   constructor(
     readonly db: Database.Database,
@@ -182,7 +193,7 @@ export class SqliteStore implements Store {
       clauses.push('id > ?');
       params.push(id as string);
     }
-    const rows = this.db.prepare(`SELECT id, row FROM instances WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT ?`).all(...params, page.limit + 1) as Row[];
+    const rows = this.prepared(`SELECT id, row FROM instances WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT ?`).all(...params, page.limit + 1) as Row[];
     return toPage(rows, page.limit, parseInstance, (r) => [r['id'] as string]);
   }
 
@@ -259,7 +270,7 @@ export class SqliteStore implements Store {
     }
     const order = byRisk ? 'risk DESC, savings_usd DESC, id' : 'savings_usd DESC, id';
     const sql = `SELECT id, risk, savings_usd, row FROM recommendations WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, page.limit + 1) as Row[];
+    const rows = this.prepared(sql).all(...params, page.limit + 1) as Row[];
     return toPage(rows, page.limit, parseRow<Recommendation>, (r) =>
       byRisk ? [r['risk'] as number, r['savings_usd'] as number, r['id'] as string] : [r['savings_usd'] as number, r['id'] as string],
     );
