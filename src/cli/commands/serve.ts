@@ -14,7 +14,7 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
   const app = createApp({
     store,
     catalog,
-    advise: (request) => adviseInstances(request, catalog),
+    advise: (request) => adviseInstances(request, catalog, config.engine),
     // A local run with no token configured serves openly on loopback only; say so loudly.
     auth: noTokens ? { disabled: true } : { tokenSha256: config.auth.tokenSha256 },
     cors: { origins: config.server.corsOrigins },

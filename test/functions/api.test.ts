@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'rightsize-fn-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function event(rawPath: string, headers: Record<string, string> = {}) {
+  return {
+    version: '2.0', routeKey: '$default', rawPath, rawQueryString: '', headers: { host: 'api.example', ...headers }, isBase64Encoded: false,
+    requestContext: { accountId: '1', apiId: 'a', domainName: 'api.example', domainPrefix: 'api', http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey: '$default', stage: '$default', time: '', timeEpoch: 0 },
+  };
+}
+
+it('the Lambda handler serves the same app: open health check, bearer auth on /v1', async () => {
+  process.env['RIGHTSIZE_DATA_DIR'] = dir;
+  process.env['RIGHTSIZE_API_TOKENS'] = 'lambda-token';
+  const { handler } = await import('../../functions/api.js');
+  const call = handler as unknown as (e: unknown, ctx: unknown) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
+  const health = await call(event('/healthz'), {});
+  expect(health.statusCode).toBe(200);
+  const denied = await call(event('/v1/snapshots'), {});
+  expect(denied.statusCode).toBe(401);
+  expect(denied.headers['content-type']).toContain('application/problem+json');
+  const ok = await call(event('/v1/snapshots', { authorization: 'Bearer lambda-token' }), {});
+  expect(ok.statusCode).toBe(200);
+  expect(JSON.parse(ok.body)).toMatchObject({ items: [] });
+});
