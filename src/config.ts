@@ -30,6 +30,18 @@ export const BudgetSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/, 'lowercase letters, digits, - and _ (max 63)'),
   amountUsd: z.number().positive(),
   period: z.enum(['month', 'quarter', 'week']).default('month'),
+  /** IANA time zone the period boundaries are in (a month starts at local midnight there). */
+  timeZone: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as UTC or Europe/Berlin'),
   scope: z
     .object({
       cloud: CloudSchema.optional(),

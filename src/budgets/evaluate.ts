@@ -1,0 +1,75 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { BudgetConfig } from '../config.js';
+import type { Instance } from '../domain/instance.js';
+import type { SnapshotMeta } from '../domain/snapshot.js';
+import { dailySpend, forecastPeriodEnd, inScope, ledgerEntries, spendBetween } from '../engine/ledger.js';
+import type { LedgerEntry } from '../engine/ledger.js';
+import type { Store } from '../store/store.js';
+import { periodBounds } from './period.js';
+
+const DAY_MS = 86_400_000;
+
+export interface BudgetStatusDetail {
+  name: string;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  amountUsd: number;
+  actualUsd: number;
+  forecastUsd: number;
+  runRateForecastUsd: number;
+  trendForecastUsd: number;
+  thresholdsCrossed: { pct: number; kind: 'actual' | 'forecast' }[];
+  topDrivers: { instanceId: string; name?: string; cloud: string; account: string; region: string; type: string; usd: number }[];
+  sources: string[];
+  scope: BudgetConfig['scope'];
+}
+
+/** Pure: one budget's status from ledger entries at `nowMs`. */
+export function evaluateBudget(budget: BudgetConfig, entries: readonly LedgerEntry[], nowMs: number): BudgetStatusDetail {
+  const { startMs, endMs, label } = periodBounds(budget.period, nowMs, budget.timeZone);
+  const scope = budget.scope;
+  const actualUsd = spendBetween(entries, scope, startMs, nowMs);
+  const completeDaysEnd = startMs + Math.floor((nowMs - startMs) / DAY_MS) * DAY_MS;
+  const daily = completeDaysEnd > startMs ? dailySpend(entries, scope, startMs, completeDaysEnd).map((d) => d.usd) : [];
+  const lastDayUsd = spendBetween(entries, scope, nowMs - DAY_MS, nowMs);
+  const f = forecastPeriodEnd({ actualUsd, lastDayUsd, daily, nowMs, periodEndMs: endMs });
+  const crossed = budget.thresholds.filter((t) => (t.kind === 'actual' ? actualUsd : f.forecastUsd) >= (t.pct / 100) * budget.amountUsd);
+  const byInstance = new Map<string, BudgetStatusDetail['topDrivers'][number]>();
+  for (const e of entries) {
+    if (!inScope(e, scope)) continue;
+    const overlap = Math.min(e.endMs, nowMs) - Math.max(e.startMs, startMs);
+    if (overlap <= 0) continue;
+    const d = byInstance.get(e.instanceId) ?? { instanceId: e.instanceId, ...(e.name ? { name: e.name } : {}), cloud: e.cloud, account: e.account, region: e.region, type: e.type, usd: 0 };
+    d.usd += (e.hourlyUsd * overlap) / 3_600_000;
+    byInstance.set(e.instanceId, d);
+  }
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    name: budget.name,
+    period: label,
+    periodStart: new Date(startMs).toISOString(),
+    periodEnd: new Date(endMs).toISOString(),
+    amountUsd: budget.amountUsd,
+    actualUsd: r2(actualUsd),
+    forecastUsd: r2(f.forecastUsd),
+    runRateForecastUsd: r2(f.runRateUsd),
+    trendForecastUsd: r2(f.trendUsd),
+    thresholdsCrossed: crossed.map((t) => ({ pct: t.pct, kind: t.kind })),
+    topDrivers: [...byInstance.values()].sort((a, b) => b.usd - a.usd || a.instanceId.localeCompare(b.instanceId)).slice(0, 5).map((d) => ({ ...d, usd: r2(d.usd) })),
+    sources: ['modeled: inventory snapshots × catalog list prices (spend ledger)'],
+    scope,
+  };
+}
+
+/** Loads the snapshots covering every budget's period and evaluates them all at `nowMs`. */
+export async function budgetStatuses(input: { store: Store; catalog: Catalog; budgets: readonly BudgetConfig[]; nowMs: number }): Promise<BudgetStatusDetail[]> {
+  if (input.budgets.length === 0) return [];
+  const earliest = Math.min(...input.budgets.map((b) => periodBounds(b.period, input.nowMs, b.timeZone).startMs));
+  // One more day before the period so the snapshot that was current at its start is included.
+  const metas: SnapshotMeta[] = await input.store.snapshotsBetween(earliest - 2 * DAY_MS, input.nowMs + 1);
+  const snapshots: { meta: SnapshotMeta; instances: Instance[] }[] = [];
+  for (const meta of metas) snapshots.push({ meta, instances: await input.store.instances(meta.id) });
+  const { entries } = ledgerEntries(snapshots, input.catalog, input.nowMs);
+  return input.budgets.map((b) => evaluateBudget(b, entries, input.nowMs));
+}

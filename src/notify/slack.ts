@@ -1,0 +1,59 @@
+/**
+ * Slack incoming-webhook delivery with the retry rules Slack documents: 429 → wait Retry-After seconds;
+ * 5xx and network errors → exponential backoff with jitter; 404/410 (and Slack's "no_service" / "channel_not_found"
+ * bodies) → the webhook is dead: report it, do not retry forever. Never logs the URL (it is a secret).
+ */
+export type SlackOutcome = { status: 'sent'; attempts: number } | { status: 'dead'; attempts: number; detail: string } | { status: 'failed'; attempts: number; detail: string };
+
+export interface SlackOptions {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  /** Longest Retry-After we are willing to wait inside one run; longer means "try next run". */
+  maxRetryAfterMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export async function postToSlack(webhookUrl: string, payload: unknown, options: SlackOptions = {}): Promise<SlackOutcome> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const baseDelayMs = options.baseDelayMs ?? 500;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  const doFetch = options.fetch ?? fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
+  let lastDetail = '';
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let res: Response;
+    try {
+      res = await doFetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
+    } catch (err) {
+      lastDetail = `network error: ${(err as Error).message}`;
+      if (attempt < maxAttempts) await sleep(backoff(baseDelayMs, attempt, random));
+      continue;
+    }
+    const text = await res.text().catch(() => '');
+    if (res.ok) return { status: 'sent', attempts: attempt };
+    if (res.status === 404 || res.status === 410 || /no_service|channel_not_found|channel_is_archived|invalid_token/.test(text)) {
+      return { status: 'dead', attempts: attempt, detail: `webhook answered ${res.status} ${text.slice(0, 80)}`.trim() };
+    }
+    lastDetail = `webhook answered ${res.status}`;
+    if (res.status === 429) {
+      const retryAfterMs = Number(res.headers.get('retry-after') ?? '1') * 1000;
+      if (!Number.isFinite(retryAfterMs) || retryAfterMs > maxRetryAfterMs) return { status: 'failed', attempts: attempt, detail: `rate limited for ${res.headers.get('retry-after')} s` };
+      if (attempt < maxAttempts) await sleep(retryAfterMs);
+      continue;
+    }
+    if (res.status >= 500) {
+      if (attempt < maxAttempts) await sleep(backoff(baseDelayMs, attempt, random));
+      continue;
+    }
+    return { status: 'failed', attempts: attempt, detail: `${lastDetail} ${text.slice(0, 80)}`.trim() };
+  }
+  return { status: 'failed', attempts: maxAttempts, detail: lastDetail };
+}
+
+/** Full jitter: uniform in [0, base × 2^(attempt−1)]. */
+function backoff(baseMs: number, attempt: number, random: () => number): number {
+  return Math.round(random() * baseMs * 2 ** (attempt - 1));
+}

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAlerts } from '../../src/budgets/alerts.js';
+import { evaluateBudget } from '../../src/budgets/evaluate.js';
+import { BudgetSchema } from '../../src/config.js';
+import { forecastPeriodEnd, ledgerEntries, spendBetween } from '../../src/engine/ledger.js';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { startSlackServer } from '../helpers/slack-server.js';
+import type { Instance } from '../../src/domain/instance.js';
+import type { SnapshotMeta } from '../../src/domain/snapshot.js';
+
+const catalog = loadCatalog();
+const H = 3_600_000;
+const T0 = Date.UTC(2026, 10, 10, 0);
+const inst = (id: string, type: string): Instance => ({ id, cloud: 'aws', account: '111111111111', region: 'us-east-1', type, state: 'running', lifecycle: 'on-demand', os: 'linux', tags: { team: 'web' }, launchedAt: '2026-01-01T00:00:00Z' });
+const meta = (id: string, atMs: number): SnapshotMeta => ({ id, source: 'demo', startedAt: new Date(atMs).toISOString(), finishedAt: new Date(atMs).toISOString(), windowStartMs: 0, windowEndMs: 0, scopes: [], instanceCount: 0 });
+
+describe('spend ledger and forecast (by hand)', () => {
+  it('integrates each snapshot until the next one', () => {
+    // m5.large $0.096/h for 20 h, m5.xlarge $0.192/h for the last 10 h → 1.92 + 1.92 = 3.84
+    const { entries } = ledgerEntries([{ meta: meta('a', T0), instances: [inst('i-1', 'm5.large')] }, { meta: meta('b', T0 + 10 * H), instances: [inst('i-1', 'm5.large'), inst('i-2', 'm5.xlarge')] }], catalog, T0 + 20 * H);
+    expect(spendBetween(entries, {}, T0, T0 + 20 * H)).toBeCloseTo(3.84, 10);
+    expect(spendBetween(entries, { tags: { team: 'data' } }, T0, T0 + 20 * H)).toBe(0);
+    expect(spendBetween(entries, {}, T0 + 5 * H, T0 + 15 * H)).toBeCloseTo(5 * 0.096 + 5 * 0.288, 10);
+  });
+
+  it('forecasts by run-rate and by trend', () => {
+    // 10 days at $100/day, 20 days left: 1,000 + 20 × 100 = 3,000 either way
+    expect(forecastPeriodEnd({ actualUsd: 1000, lastDayUsd: 100, daily: Array(10).fill(100), nowMs: 10 * 86_400_000, periodEndMs: 30 * 86_400_000 })).toEqual({ runRateUsd: 3000, trendUsd: 3000, forecastUsd: 3000 });
+    // Rising 10, 20, …, 100 (day x spends 10 + 10x): days 10 … 29 spend Σ(10 + 10x) = 200 + 10 · 390 = 4,100; 550 + 4,100 = 4,650
+    const rising = forecastPeriodEnd({ actualUsd: 550, lastDayUsd: 100, daily: Array.from({ length: 10 }, (_, i) => 10 * (i + 1)), nowMs: 10 * 86_400_000, periodEndMs: 30 * 86_400_000 });
+    expect(rising.trendUsd).toBeCloseTo(4650, 6);
+    expect(rising.forecastUsd).toBeCloseTo(4650, 6);
+  });
+});
+
+describe('budget alerts through a local Slack', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'rightsize-alerts-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // $0.288/h for 12 days of November = $82.94 actual; forecast at the run-rate to Dec 1 = $207.36.
+  const now = Date.UTC(2026, 10, 13, 0);
+  const snapshots = [{ meta: meta('a', Date.UTC(2026, 10, 1)), instances: [inst('i-1', 'm5.large'), inst('i-2', 'm5.xlarge')] }];
+  const entries = ledgerEntries(snapshots, catalog, now).entries;
+  const budget = (webhookEnv: string) =>
+    BudgetSchema.parse({ name: 'web', amountUsd: 160, scope: { cloud: 'aws' }, thresholds: [{ pct: 50, kind: 'actual' }, { pct: 100, kind: 'actual' }, { pct: 100, kind: 'forecast' }], channels: [{ slackWebhook: { env: webhookEnv } }] });
+
+  it('evaluates actual and forecast against thresholds', () => {
+    const s = evaluateBudget(budget('X'), entries, now);
+    expect(s.actualUsd).toBeCloseTo(0.288 * 24 * 12, 2);
+    expect(s.forecastUsd).toBeCloseTo(0.288 * 24 * 30, 2);
+    expect(s.thresholdsCrossed).toEqual([{ pct: 50, kind: 'actual' }, { pct: 100, kind: 'forecast' }]);
+    expect(s.period).toBe('2026-11');
+    expect(s.topDrivers[0]).toMatchObject({ instanceId: 'i-2', type: 'm5.xlarge' });
+  });
+
+  it('twenty concurrent runs send exactly one message per crossed threshold; a rerun sends nothing', async () => {
+    const slack = await startSlackServer();
+    const b = budget('SLACK_URL');
+    const status = evaluateBudget(b, entries, now);
+    const env = { SLACK_URL: slack.url('/hook') };
+    try {
+      const runs = await Promise.all(
+        Array.from({ length: 20 }, async (_, n) => {
+          const store = openSqliteStore({ dataDir: dir }); // one connection per run, as separate Lambdas would have
+          try {
+            return await runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async (ref) => ('env' in ref ? env[ref.env as 'SLACK_URL'] : undefined), recommendations: [], nowMs: now, claimant: `run-${n}` });
+          } finally {
+            await store.close();
+          }
+        }),
+      );
+      expect(slack.requests).toHaveLength(2);
+      expect(runs.flatMap((r) => r.sent).sort()).toEqual(['budget-alert:web:2026-11:actual:50', 'budget-alert:web:2026-11:forecast:100']);
+      const blocks = slack.requests.map((r) => r.body as { text: string; blocks: { type: string }[] });
+      expect(blocks.every((b) => b.blocks[0]?.type === 'header')).toBe(true);
+      expect(blocks.map((b) => b.text).sort()).toEqual([
+        'Budget web has spent 50% of $160 (2026-11)',
+        'Budget web is forecast to spend 100% of $160 (2026-11)',
+      ]);
+      const store = openSqliteStore({ dataDir: dir });
+      const again = await runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async () => env.SLACK_URL, recommendations: [], nowMs: now + H, claimant: 'later' });
+      await store.close();
+      expect(again.alreadySent).toHaveLength(2);
+      expect(slack.requests).toHaveLength(2);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('honours 429 Retry-After, retries 5xx, and turns 404 into a dead-webhook status without retrying forever', async () => {
+    const slack = await startSlackServer({
+      '/rate': [{ status: 429, headers: { 'retry-after': '2' } }],
+      '/flaky': [{ status: 500 }, { status: 503 }],
+      '/gone': [{ status: 404, body: 'no_service' }],
+    });
+    const sleeps: number[] = [];
+    const opts = { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, baseDelayMs: 100 };
+    const store = openSqliteStore({ dataDir: dir });
+    try {
+      const run = async (hook: string, name: string) => {
+        const b = BudgetSchema.parse({ name, amountUsd: 10, thresholds: [{ pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { env: 'U' } }] });
+        const status = evaluateBudget(b, entries, now);
+        return runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async () => slack.url(hook), recommendations: [], nowMs: now, claimant: 'c', slack: opts });
+      };
+      expect((await run('/rate', 'rate')).sent).toHaveLength(1);
+      expect(sleeps).toEqual([2000]);
+      sleeps.length = 0;
+      expect((await run('/flaky', 'flaky')).sent).toHaveLength(1);
+      expect(sleeps).toEqual([50, 100]); // full jitter at 0.5: 0.5 × 100 × 2^(n−1)
+      const gone = await run('/gone', 'gone');
+      expect(gone.dead).toHaveLength(1);
+      expect((await run('/gone', 'gone')).alreadySent).toHaveLength(1); // not retried forever
+      expect(await store.alertError('budget-alert:gone:2026-11:actual:100')).toMatchObject({ error: expect.stringContaining('dead webhook') });
+      expect(slack.requests.map((r) => r.path).sort()).toEqual(['/flaky', '/rate']);
+    } finally {
+      await store.close();
+      await slack.close();
+    }
+  });
+
+  it('a failed send is released and retried on the next run, never marked sent', async () => {
+    const slack = await startSlackServer({ '/down': Array.from({ length: 5 }, () => ({ status: 500 })) });
+    const store = openSqliteStore({ dataDir: dir });
+    const b = BudgetSchema.parse({ name: 'down', amountUsd: 10, thresholds: [{ pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { env: 'U' } }] });
+    const status = evaluateBudget(b, entries, now);
+    const input = { store, statuses: [status], budgets: [b], resolveWebhook: async () => slack.url('/down'), recommendations: [], nowMs: now, slack: { sleep: async () => undefined } };
+    try {
+      const first = await runAlerts({ ...input, claimant: 'one' });
+      expect(first.failed).toHaveLength(1);
+      expect(slack.requests).toHaveLength(0);
+      const second = await runAlerts({ ...input, claimant: 'two' });
+      expect(second.sent).toHaveLength(1);
+      expect(slack.requests).toHaveLength(1);
+    } finally {
+      await store.close();
+      await slack.close();
+    }
+  });
+});
