@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, redactConfig } from '../config.js';
 import { RightsizeError } from '../errors.js';
+import { alertsCommand } from './commands/alerts.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { reportCommand } from './commands/report.js';
 import { demoCommand } from './commands/demo.js';
 import { serveCommand } from './commands/serve.js';
 import type { CliFlags, Command, CommandContext } from './context.js';
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   demo: { run: demoCommand, help: 'load the bundled catalogs and demo fleet, analyze, print findings, serve the API' },
   analyze: { run: analyzeCommand, help: 'analyze the latest snapshot (or --snapshot ID) and store the results' },
   serve: { run: serveCommand, help: 'serve the HTTP API on the configured host and port' },
+  report: { run: reportCommand, help: 'write the weekly cost report (HTML, Markdown, JSON) and store it' },
+  alerts: { run: alertsCommand, help: 'evaluate budgets and send each crossed threshold to Slack once' },
   config: {
     run: async (ctx) => {
       ctx.stdout.write(`${JSON.stringify(redactConfig(ctx.config), null, 2)}\n`);

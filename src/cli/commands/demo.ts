@@ -4,6 +4,8 @@ import { generateDemoFleet, demoHistorySnapshots } from '../../demo/fleet.js';
 import { openSqliteStore } from '../../store/index.js';
 import type { Command } from '../context.js';
 import { analyzeAndStore, printAnalysis } from './analyze.js';
+import { BudgetSchema } from '../../config.js';
+import { writeReportFiles } from './report.js';
 import { serveApi } from './serve.js';
 
 /**
@@ -38,8 +40,12 @@ export const demoCommand: Command = async (ctx) => {
     );
     const analysis = await analyzeAndStore(ctx, store, catalog, fleet.id, nowMs);
     await printAnalysis(ctx, store, catalog, analysis);
+    // The demo shows a budget even with none configured: one over the whole demo fleet, no Slack channel.
+    const demoConfig = ctx.config.budgets.length > 0 ? ctx.config : { ...ctx.config, budgets: [BudgetSchema.parse({ name: 'demo-fleet', amountUsd: 450_000 })] };
+    const reportFile = await writeReportFiles(ctx, store, catalog, demoConfig, dataDir);
+    ctx.stdout.write(`\nWeekly report: ${reportFile} (open it in a browser; .md and .json beside it)\n`);
     if (!ctx.flags.serve) return 0;
-    await serveApi(ctx, store, catalog);
+    await serveApi({ ...ctx, config: demoConfig }, store, catalog);
     return 0;
   } finally {
     await store.close();

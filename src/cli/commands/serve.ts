@@ -1,4 +1,5 @@
 import type { Catalog } from '../../catalog/catalog.js';
+import { budgetStatuses } from '../../budgets/evaluate.js';
 import { adviseInstances } from '../../engine/advice.js';
 import { openSqliteStore } from '../../store/index.js';
 import type { Store } from '../../store/store.js';
@@ -15,6 +16,10 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
     store,
     catalog,
     advise: (request) => adviseInstances(request, catalog, config.engine),
+    budgets: {
+      list: () => budgetStatuses({ store, catalog, budgets: config.budgets, nowMs: ctx.nowMs() }),
+      get: async (name) => (await budgetStatuses({ store, catalog, budgets: config.budgets.filter((b) => b.name === name), nowMs: ctx.nowMs() }))[0],
+    },
     // A local run with no token configured serves openly on loopback only; say so loudly.
     auth: noTokens ? { disabled: true } : { tokenSha256: config.auth.tokenSha256 },
     cors: { origins: config.server.corsOrigins },

@@ -1,0 +1,48 @@
+import type { WeeklyReport } from './weekly.js';
+
+const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
+const cell = (s: unknown) => String(s ?? '').replace(/\|/g, '\\|');
+const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+
+export function renderMarkdown(r: WeeklyReport): string {
+  const s = r.spend;
+  const change = s.changePct === null ? 'n/a' : `${s.changePct > 0 ? '+' : ''}${s.changePct}%`;
+  return `# Rightsize weekly report — ${r.isoWeek}
+
+${r.weekStart.slice(0, 10)} → ${r.weekEnd.slice(0, 10)} · snapshot \`${r.snapshotId ?? 'none'}\`
+
+**Spend this week ${usd(s.thisWeekUsd)}** (${change} vs ${usd(s.lastWeekUsd)}) · **${r.recommendations.count} recommendations** worth ${usd(r.recommendations.monthlySavingsUsd)}/month · idle GPU capacity ${usd(r.utilization.gpu.idleGpuCostUsd)}
+
+## Spend per cloud
+
+${table(['cloud', 'this week', 'last week'], s.byCloud.map((c) => [c.cloud, usd(c.thisWeekUsd), usd(c.lastWeekUsd)]))}
+
+## Top movers
+
+${table(['cloud', 'account', 'this week', 'last week', 'change'], s.topMovers.map((m) => [m.cloud, m.account, usd(m.thisWeekUsd), usd(m.lastWeekUsd), usd(m.deltaUsd)]))}
+
+## Fleet utilization
+
+Median CPU p95 ${r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a'}%, median memory max ${r.utilization.memMaxMedianPct?.toFixed(1) ?? 'n/a'}% over ${r.utilization.instancesMeasured} instances. GPU: ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours, ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} idle against ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)}).
+
+## Top recommendations
+
+${table(['instance', 'where', 'kind', 'change', 'saves/month', 'risk', 'h saturated'], r.recommendations.top.map((t) => [t.instanceId, `${t.cloud}/${t.region}`, t.kind, t.change, usd(t.monthlySavingsUsd), `${t.risk}/4`, t.hoursSaturated]))}
+
+## Purchase plans
+
+${r.purchasePlans.pools} pools (${r.purchasePlans.withCommitment} with a commitment): ${usd(r.purchasePlans.allOnDemandMonthlyUsd)}/month all on-demand → ${usd(r.purchasePlans.recommendedMonthlyUsd)}/month planned.
+
+${table(['pool', 'commitments', 'saves/month vs today'], r.purchasePlans.top.map((p) => [p.pool, p.commitments, usd(p.monthlySavingsUsd)]))}
+
+## Budgets
+
+${r.budgets.length === 0 ? 'No budgets configured.' : table(['budget', 'period', 'amount', 'actual', 'forecast', 'crossed'], r.budgets.map((b) => [b.name, b.period, usd(b.amountUsd), usd(b.actualUsd), usd(b.forecastUsd), b.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || '—']))}
+
+## Data quality
+
+${r.dataQuality.scopes.length === 0 ? 'All scopes collected.' : table(['cloud', 'account', 'region', 'status', 'message'], r.dataQuality.scopes.map((q) => [q.cloud, q.account, q.region, q.status, q.message ?? '']))}
+
+Skipped: ${Object.entries(r.dataQuality.skipsByReason).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}. Unpriced instance-snapshots: ${r.dataQuality.unpricedInstances}.
+`;
+}
