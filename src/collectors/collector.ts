@@ -1,0 +1,51 @@
+import type { Cloud } from '../domain/cloud.js';
+import type { Instance } from '../domain/instance.js';
+import type { ScopeResult, ScopeStatus } from '../domain/snapshot.js';
+import type { UtilizationSeries } from '../domain/utilization.js';
+import { RightsizeError } from '../errors.js';
+
+/** One unit of collection: a cloud, an account/project/subscription and a region. */
+export interface CollectScope {
+  cloud: Cloud;
+  account: string;
+  region: string;
+}
+
+/** The utilization window to collect, hour-aligned: [startMs, endMs). */
+export interface CollectWindow {
+  startMs: number;
+  endMs: number;
+}
+
+/** What one scope yields, normalized to domain types, with a named status. */
+export interface PartialSnapshot {
+  instances: Instance[];
+  series: UtilizationSeries[];
+  scope: ScopeResult;
+  /** API calls made per operation (the collect benchmark compares them with the theoretical minimum). */
+  calls: Record<string, number>;
+}
+
+/** A collection failure with the status it maps to; the message names cloud, operation and scope. */
+export class CollectError extends RightsizeError {
+  override name = 'CollectError';
+  constructor(
+    readonly status: Exclude<ScopeStatus, 'ok'>,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Maps an SDK error to a named scope status: throttling, auth, or generic error. */
+export function statusOfError(err: unknown): Exclude<ScopeStatus, 'ok'> {
+  if (err instanceof CollectError) return err.status;
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
+  const name = e?.name ?? e?.Code ?? '';
+  const http = e?.$metadata?.httpStatusCode;
+  if (/Throttl|RequestLimitExceeded|TooManyRequests|SlowDown/i.test(name) || http === 429) return 'throttled';
+  if (/AuthFailure|UnauthorizedOperation|AccessDenied|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient/i.test(name) || http === 401 || http === 403) return 'auth-failed';
+  if (/Deserializ|Parse|XML|JSON|SyntaxError/i.test(name)) return 'parse-error';
+  return 'error';
+}

@@ -1,0 +1,101 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectAwsScope, queriesPerCall } from '../../src/collectors/aws/collect.js';
+import { startAwsWireServer } from '../helpers/aws-wire-server.js';
+import type { FakeInstance } from '../helpers/aws-wire-server.js';
+
+const H = 3_600_000;
+const END = Date.UTC(2026, 10, 20, 0);
+const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
+let servers: Awaited<ReturnType<typeof startAwsWireServer>>[] = [];
+afterEach(async () => {
+  for (const s of servers) {
+    expect(s.unexpected).toEqual([]); // the server fails the test on any request it did not expect
+    await s.close();
+  }
+  servers = [];
+});
+
+async function server(options: Parameters<typeof startAwsWireServer>[0]) {
+  const s = await startAwsWireServer(options);
+  servers.push(s);
+  return s;
+}
+
+const clients = (url: string, region: string) => ({
+  ec2: new EC2Client({ endpoint: url, region, credentials, maxAttempts: 3 }),
+  cloudwatch: new CloudWatchClient({ endpoint: url, region, credentials, maxAttempts: 3 }),
+});
+
+const fleet = (n: number, prefix = 'i-0'): FakeInstance[] =>
+  Array.from({ length: n }, (_, k) => ({ id: `${prefix}${String(k).padStart(16, '0')}`, type: k % 2 ? 'm5.large' : 'c5.xlarge', ...(k % 10 === 0 ? { lifecycle: 'spot' as const } : {}), ...(k % 7 === 0 ? { state: 'stopped' } : {}), tags: { Name: `web-${k}`, team: 'web' } }));
+
+// CPU: Maximum = (hour index + instance number) mod 100; Average = half of that. Memory only on even instances.
+const metric = (id: string, name: string, stat: string, t: number) => {
+  const n = Number(id.slice(-6));
+  const h = Math.round((t - (END - 48 * H)) / H);
+  if (name === 'mem_used_percent' && n % 2 === 1) return undefined;
+  const max = (h + n) % 100;
+  return stat === 'Maximum' ? max : max / 2;
+};
+
+describe('AWS collector through the real SDK clients and a local wire server', () => {
+  it('pages DescribeInstances and packs GetMetricData to the limits, with the values the server sent', async () => {
+    const s = await server({ instances: { 'us-east-1': fleet(2300) }, pageSize: 1000, metric });
+    const out = await collectAwsScope({ cloud: 'aws', account: '111111111111', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'));
+    expect(out.scope).toMatchObject({ status: 'ok', instanceCount: 2300 });
+    expect(out.calls['DescribeInstances']).toBe(3); // ⌈2300 / 1000⌉
+    const running = out.instances.filter((i) => i.state === 'running').length;
+    expect(running).toBe(2300 - Math.ceil(2300 / 7));
+    // 4 queries per running instance (CPU and memory × Maximum and Average), 500 per call at 48 hourly points.
+    expect(out.calls['GetMetricData']).toBe(Math.ceil((running * 4) / 500));
+    const i = out.instances.find((x) => x.id.endsWith('000000000012'));
+    expect(i).toMatchObject({ type: 'c5.xlarge', state: 'running', lifecycle: 'on-demand', name: 'web-12', zone: 'us-east-1a', tags: { team: 'web' } });
+    expect(out.instances.find((x) => x.id.endsWith('000000000010'))?.lifecycle).toBe('spot');
+    const cpu = out.series.find((x) => x.instanceId === i?.id && x.metric === 'cpu');
+    expect(Array.from(cpu?.max.slice(0, 5) ?? [])).toEqual([12, 13, 14, 15, 16]);
+    expect(Array.from(cpu?.mean.slice(0, 2) ?? [])).toEqual([6, 6.5]);
+    expect(out.series.find((x) => x.instanceId.endsWith('000000000013') && x.metric === 'mem')).toBeUndefined();
+  });
+
+  it('never asks for more datapoints per call than CloudWatch allows', () => {
+    expect(queriesPerCall(48)).toBe(500);
+    expect(queriesPerCall(14 * 24)).toBe(300); // 300 × 336 = 100,800
+    expect(queriesPerCall(14 * 24) * 14 * 24).toBeLessThanOrEqual(100_800);
+  });
+
+  it('follows GetMetricData NextToken across pages', async () => {
+    const s = await server({ instances: { 'us-east-1': fleet(60) }, metric, metricPageSize: 70 });
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'));
+    const running = out.instances.filter((i) => i.state === 'running').length;
+    expect(out.calls['GetMetricData']).toBe(Math.ceil((running * 4) / 70));
+    expect(out.series.filter((x) => x.metric === 'cpu')).toHaveLength(running);
+  });
+
+  it('retries throttling and then succeeds', async () => {
+    const s = await server({ instances: { 'us-east-1': fleet(5) }, metric, throttleFirst: { DescribeInstances: 1, GetMetricData: 1 } });
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'));
+    expect(out.scope.status).toBe('ok');
+    expect(s.calls['DescribeInstances']).toBe(2);
+    expect(s.calls['GetMetricData']).toBe(2);
+    expect(out.series.length).toBeGreaterThan(0);
+  });
+
+  it('records a region answering 500 as a named failure and leaves other regions whole', async () => {
+    const s = await server({ instances: { 'us-east-1': fleet(3), 'eu-west-1': fleet(3, 'i-e') }, metric, failingRegions: ['eu-west-1'] });
+    const bad = await collectAwsScope({ cloud: 'aws', account: '1', region: 'eu-west-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'eu-west-1'));
+    const good = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'));
+    expect(bad.scope.status).toBe('error');
+    expect(bad.scope.message).toContain('ec2:DescribeInstances');
+    expect(bad.instances).toEqual([]);
+    expect(good.scope).toMatchObject({ status: 'ok', instanceCount: 3 });
+  });
+
+  it('turns a malformed body into parse-error naming the path, not a crash', async () => {
+    const s = await server({ instances: { 'us-east-1': fleet(3) }, metric, malformedRegions: ['us-east-1'] });
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'));
+    expect(out.scope.status).toBe('parse-error');
+    expect(out.scope.message).toContain('InstanceType');
+  });
+});

@@ -1,0 +1,141 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local server speaking the two AWS wire protocols the collector uses, for the real SDK clients:
+ * EC2's Query protocol (form-encoded POST, XML responses shaped like the botocore fixtures in
+ * test/fixtures/aws/) and CloudWatch's AWS JSON 1.0 protocol (X-Amz-Target GraniteServiceVersion20100801.*).
+ * The region of each request is read from its SigV4 credential scope. Any request it does not expect is recorded
+ * in `unexpected` and answered 400: tests assert that list is empty.
+ */
+export interface FakeInstance {
+  id: string;
+  type: string;
+  state?: string;
+  lifecycle?: 'spot';
+  launchTime?: string;
+  az?: string;
+  tags?: Record<string, string>;
+}
+
+export interface AwsWireOptions {
+  /** Instances per region. */
+  instances: Record<string, FakeInstance[]>;
+  /** Page size the server uses (≤ the client's MaxResults), to force pagination. */
+  pageSize?: number;
+  /** Hourly value of a metric, or undefined for no datapoint. */
+  metric?: (instanceId: string, metricName: string, stat: string, hourMs: number) => number | undefined;
+  /** Results per GetMetricData page (the rest continue via NextToken). */
+  metricPageSize?: number;
+  /** Throttle the first N calls of an operation (then succeed). */
+  throttleFirst?: Partial<Record<'DescribeInstances' | 'GetMetricData', number>>;
+  /** Regions answering 500 to everything. */
+  failingRegions?: string[];
+  /** Regions whose DescribeInstances returns a malformed instance (no instanceType). */
+  malformedRegions?: string[];
+  /** Added latency per request, ms. */
+  latencyMs?: number;
+}
+
+export async function startAwsWireServer(options: AwsWireOptions) {
+  const unexpected: string[] = [];
+  const calls: Record<string, number> = {};
+  const seen: Record<string, number> = {};
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const reply = () => handle(req.headers, body, res);
+      if (options.latencyMs) setTimeout(reply, options.latencyMs);
+      else reply();
+    });
+  });
+
+  function regionOf(headers: NodeJS.Dict<string | string[]>): string {
+    const auth = String(headers['authorization'] ?? '');
+    return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
+  }
+
+  function handle(headers: NodeJS.Dict<string | string[]>, body: string, res: import('node:http').ServerResponse) {
+    const region = regionOf(headers);
+    const target = String(headers['x-amz-target'] ?? '');
+    const op = target ? target.split('.')[1] ?? '' : (new URLSearchParams(body).get('Action') ?? '');
+    calls[op] = (calls[op] ?? 0) + 1;
+    if (options.failingRegions?.includes(region)) {
+      res.writeHead(500, { 'content-type': 'text/xml' });
+      res.end('<Response><Errors><Error><Code>InternalError</Code><Message>boom</Message></Error></Errors><RequestID>x</RequestID></Response>');
+      return;
+    }
+    const key = `${region}|${op}`;
+    seen[key] = (seen[key] ?? 0) + 1;
+    const throttle = options.throttleFirst?.[op as 'DescribeInstances'] ?? 0;
+    if (op === 'DescribeInstances') {
+      if (seen[key] <= throttle) return ec2Error(res, 503, 'RequestLimitExceeded', 'Request limit exceeded.');
+      return describeInstances(new URLSearchParams(body), region, res);
+    }
+    if (target === 'GraniteServiceVersion20100801.GetMetricData') {
+      if (seen[key] <= throttle) return jsonError(res, 400, 'Throttling', 'Rate exceeded');
+      return getMetricData(JSON.parse(body) as Record<string, unknown>, res);
+    }
+    unexpected.push(`${op || target || 'unknown'} ${body.slice(0, 120)}`);
+    res.writeHead(400, { 'content-type': 'text/plain' });
+    res.end('unexpected request');
+  }
+
+  function ec2Error(res: import('node:http').ServerResponse, status: number, code: string, message: string) {
+    res.writeHead(status, { 'content-type': 'text/xml' });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>req-1</RequestID></Response>`);
+  }
+
+  function jsonError(res: import('node:http').ServerResponse, status: number, type: string, message: string) {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${type};Sender` });
+    res.end(JSON.stringify({ __type: `com.amazonaws.cloudwatch#${type}`, message }));
+  }
+
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+  function describeInstances(params: URLSearchParams, region: string, res: import('node:http').ServerResponse) {
+    const all = options.instances[region] ?? [];
+    const max = Math.min(Number(params.get('MaxResults') ?? 1000), options.pageSize ?? 1000);
+    const start = Number(params.get('NextToken') ?? 0);
+    const page = all.slice(start, start + max);
+    const next = start + max < all.length ? String(start + max) : undefined;
+    const malformed = options.malformedRegions?.includes(region);
+    const items = page
+      .map(
+        (i, n) => `<item><instanceId>${esc(i.id)}</instanceId><imageId>ami-1</imageId><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState>${malformed && n === 0 ? '' : `<instanceType>${esc(i.type)}</instanceType>`}<launchTime>${i.launchTime ?? '2026-01-05T10:00:00.000Z'}</launchTime><placement><availabilityZone>${i.az ?? `${region}a`}</availabilityZone><tenancy>default</tenancy></placement>${i.lifecycle ? `<instanceLifecycle>${i.lifecycle}</instanceLifecycle>` : ''}<architecture>x86_64</architecture><tagSet>${Object.entries(i.tags ?? {}).map(([k, v]) => `<item><key>${esc(k)}</key><value>${esc(v)}</value></item>`).join('')}</tagSet></item>`,
+      )
+      .join('');
+    res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId><reservationSet>${items ? `<item><reservationId>r-1</reservationId><ownerId>111111111111</ownerId><groupSet/><instancesSet>${items}</instancesSet></item>` : ''}</reservationSet>${next ? `<nextToken>${next}</nextToken>` : ''}</DescribeInstancesResponse>`,
+    );
+  }
+
+  function getMetricData(req: Record<string, unknown>, res: import('node:http').ServerResponse) {
+    const queries = req['MetricDataQueries'] as { Id: string; MetricStat: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string } }[];
+    const startS = req['StartTime'] as number;
+    const endS = req['EndTime'] as number;
+    const offset = Number(req['NextToken'] ?? 0);
+    const pageSize = options.metricPageSize ?? queries.length;
+    const results = queries.slice(offset, offset + pageSize).map((q) => {
+      const instanceId = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'InstanceId')?.Value ?? '';
+      const timestamps: number[] = [];
+      const values: number[] = [];
+      for (let t = startS * 1000; t < endS * 1000; t += 3_600_000) {
+        const v = options.metric?.(instanceId, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, t);
+        if (v === undefined) continue;
+        timestamps.push(t / 1000);
+        values.push(v);
+      }
+      return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: timestamps, Values: values, StatusCode: 'Complete' };
+    });
+    const next = offset + pageSize < queries.length ? String(offset + pageSize) : undefined;
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify({ MetricDataResults: results, Messages: [], ...(next ? { NextToken: next } : {}) }));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, unexpected, calls, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
