@@ -1,0 +1,42 @@
+import type { CloudCollector } from '../../collectors/run.js';
+import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { Command } from '../context.js';
+
+/**
+ * `rightsize collect`: every enabled cloud's scopes from the config → one snapshot in the store, with a status per
+ * scope. Collector modules (and their SDKs) are loaded only here. Exit 1 when no scope succeeded.
+ */
+export const collectCommand: Command = async (ctx) => {
+  const { collectAll, awsCollector } = await import('../../collectors/run.js');
+  const collectors: CloudCollector[] = [];
+  if (ctx.config.aws.enabled) collectors.push(await awsCollector(ctx.config.aws));
+  const notYet = (['gcp', 'azure', 'prometheus'] as const).filter((c) => ctx.config[c].enabled);
+  if (notYet.length > 0) ctx.stderr.write(`rightsize: ${notYet.join(', ')} collection is not implemented yet; skipping (see the open collectors issue)\n`);
+  if (collectors.length === 0) {
+    ctx.stderr.write('rightsize: no collector enabled: set aws.enabled: true in the config\n');
+    return 2;
+  }
+  let done = 0;
+  const snapshot = await ctx.progress.step(
+    'Collected',
+    () =>
+      collectAll({
+        nowMs: ctx.nowMs(),
+        lookbackDays: ctx.config.engine.lookbackDays,
+        collectors,
+        onScopeDone: (s) => {
+          done++;
+          ctx.stderr.write(`  [${done}] ${s.cloud}/${s.account}/${s.region}: ${s.status} (${s.instanceCount} instances)${s.message ? ` — ${s.message}` : ''}\n`);
+        },
+      }),
+    (s) => `${s.instances.length} instances, ${s.series.length} series, ${s.scopes.filter((x) => x.status === 'ok').length}/${s.scopes.length} scopes ok`,
+  );
+  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  try {
+    await ctx.progress.step('Stored snapshot', () => store.writeSnapshot(snapshot), () => snapshot.id);
+  } finally {
+    await store.close();
+  }
+  ctx.stdout.write(`${JSON.stringify({ snapshot: snapshot.id, instances: snapshot.instances.length, scopes: snapshot.scopes })}\n`);
+  return snapshot.scopes.some((s) => s.status === 'ok') ? 0 : 1;
+};
