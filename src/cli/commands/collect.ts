@@ -10,7 +10,7 @@ export const collectCommand: Command = async (ctx) => {
   const { collectAll, awsCollector } = await import('../../collectors/run.js');
   const collectors: CloudCollector[] = [];
   if (ctx.config.aws.enabled) collectors.push(await awsCollector(ctx.config.aws));
-  const notYet = (['gcp', 'azure', 'prometheus'] as const).filter((c) => ctx.config[c].enabled);
+  const notYet = (['gcp', 'azure'] as const).filter((c) => ctx.config[c].enabled);
   if (notYet.length > 0) ctx.stderr.write(`rightsize: ${notYet.join(', ')} collection is not implemented yet; skipping (see the open collectors issue)\n`);
   if (collectors.length === 0) {
     ctx.stderr.write('rightsize: no collector enabled: set aws.enabled: true in the config\n');
@@ -31,6 +31,20 @@ export const collectCommand: Command = async (ctx) => {
       }),
     (s) => `${s.instances.length} instances, ${s.series.length} series, ${s.scopes.filter((x) => x.status === 'ok').length}/${s.scopes.length} scopes ok`,
   );
+  const prom = ctx.config.prometheus;
+  if (prom.enabled && prom.url) {
+    const { collectPrometheusGpu } = await import('../../collectors/prometheus/collect.js');
+    const auth = prom.auth && 'bearerTokenEnv' in prom.auth ? { bearerToken: ctx.env[prom.auth.bearerTokenEnv] ?? '' } : prom.auth ? { username: ctx.env[prom.auth.usernameEnv] ?? '', password: ctx.env[prom.auth.passwordEnv] ?? '' } : undefined;
+    try {
+      const gpu = await ctx.progress.step('Collected GPU metrics from Prometheus', () => collectPrometheusGpu({ baseUrl: prom.url as string, hostLabels: prom.hostLabels, ...(auth ? { auth } : {}) }, snapshot.instances, { startMs: snapshot.windowStartMs, endMs: snapshot.windowEndMs }), (r) => `${r.series.length / 2} instances matched, ${r.unmatchedHosts.length} hosts unmatched`);
+      const replaced = new Set(gpu.series.map((s) => `${s.instanceId}|${s.metric}`));
+      snapshot.series = [...snapshot.series.filter((s) => !replaced.has(`${s.instanceId}|${s.metric}`)), ...gpu.series];
+      snapshot.scopes.push({ cloud: 'aws', account: 'prometheus', region: new URL(prom.url).host, status: 'ok', instanceCount: gpu.series.length / 2, ...(gpu.unmatchedHosts.length ? { message: `unmatched hosts: ${gpu.unmatchedHosts.slice(0, 10).join(', ')}` } : {}) });
+    } catch (err) {
+      const { statusOfError } = await import('../../collectors/collector.js');
+      snapshot.scopes.push({ cloud: 'aws', account: 'prometheus', region: new URL(prom.url).host, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 });
+    }
+  }
   const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
   try {
     await ctx.progress.step('Stored snapshot', () => store.writeSnapshot(snapshot), () => snapshot.id);
