@@ -10,6 +10,7 @@ import type { Instance } from '../src/domain/instance.js';
 import type { SnapshotMeta } from '../src/domain/snapshot.js';
 import type { UtilizationSeries } from '../src/domain/utilization.js';
 import { analyzeSnapshot } from '../src/engine/analyze.js';
+import { mulberry32 } from '../src/demo/prng.js';
 import { defaultEngineSettings } from '../src/engine/settings.js';
 
 const HOURS = 14 * 24;
@@ -23,16 +24,6 @@ const CPU_TYPES: Record<Cloud, [string, string[]][]> = {
 };
 const GPU_TYPES: [Cloud, string, string][] = [['aws', 'g5.xlarge', 'us-east-1'], ['aws', 'p4d.24xlarge', 'us-east-1'], ['gcp', 'g2-standard-4', 'us-central1'], ['azure', 'Standard_NC4as_T4_v3', 'eastus']];
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeInstances(count: number): Instance[] {
   const rnd = mulberry32(42);
