@@ -41,11 +41,12 @@ export class CollectError extends RightsizeError {
 /** Maps an SDK error to a named scope status: throttling, auth, or generic error. */
 export function statusOfError(err: unknown): Exclude<ScopeStatus, 'ok'> {
   if (err instanceof CollectError) return err.status;
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
-  const name = e?.name ?? e?.Code ?? '';
-  const http = e?.$metadata?.httpStatusCode;
+  // AWS SDK errors carry $metadata.httpStatusCode; Azure RestErrors carry statusCode and an ARM error code.
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; Code?: string; code?: string; statusCode?: number };
+  const name = `${e?.name ?? ''} ${e?.Code ?? ''} ${e?.code ?? ''}`;
+  const http = e?.$metadata?.httpStatusCode ?? e?.statusCode;
   if (/Throttl|RequestLimitExceeded|TooManyRequests|SlowDown/i.test(name) || http === 429) return 'throttled';
-  if (/AuthFailure|UnauthorizedOperation|AccessDenied|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient/i.test(name) || http === 401 || http === 403) return 'auth-failed';
+  if (/AuthFailure|UnauthorizedOperation|AccessDenied|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient|AuthorizationFailed|InvalidAuthenticationToken/i.test(name) || http === 401 || http === 403) return 'auth-failed';
   if (/Deserializ|Parse|XML|JSON|SyntaxError/i.test(name)) return 'parse-error';
   return 'error';
 }
