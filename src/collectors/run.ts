@@ -94,3 +94,45 @@ export async function awsCollector(config: Config['aws']): Promise<CloudCollecto
     },
   };
 }
+
+/** The Azure collector over config: each subscription (DefaultAzureCredential), every region it has VMs in. */
+export async function azureCollector(config: Config['azure'], memoryGiBOf: (vmSize: string) => number | undefined): Promise<CloudCollector> {
+  const { ComputeManagementClient } = await import('@azure/arm-compute');
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  const { collectAzureSubscription } = await import('./azure/collect.js');
+  const credential = new DefaultAzureCredential();
+  const endpoint = config.endpoints.arm ?? 'https://management.azure.com';
+  // listAll is per subscription and returns every region at once, so a scope is a subscription; results per region.
+  const cache = new Map<string, Promise<PartialSnapshot[]>>();
+  const bySubscription = (subscription: string, window: CollectWindow) => {
+    let p = cache.get(subscription);
+    if (!p) {
+      const compute = new ComputeManagementClient(credential, subscription, { endpoint, ...(endpoint.startsWith('http://') ? { allowInsecureConnection: true } : {}) });
+      p = collectAzureSubscription(subscription, window, { compute, armEndpoint: endpoint, memoryGiBOf });
+      cache.set(subscription, p);
+    }
+    return p;
+  };
+  return {
+    scopes: async () => config.subscriptions.map((account) => ({ cloud: 'azure' as const, account, region: '*' })),
+    async collect(scope, window) {
+      const parts = await bySubscription(scope.account, window);
+      const wanted = config.regions.length > 0 ? parts.filter((p) => p.scope.region === '*' || config.regions.includes(p.scope.region)) : parts;
+      // Fold the per-region partials into one result; each region keeps its own status line via the message.
+      const failed = wanted.filter((p) => p.scope.status !== 'ok');
+      return {
+        instances: wanted.flatMap((p) => p.instances),
+        series: wanted.flatMap((p) => p.series),
+        calls: wanted[0]?.calls ?? {},
+        scope: {
+          cloud: 'azure',
+          account: scope.account,
+          region: wanted.map((p) => p.scope.region).join(',') || '*',
+          status: failed[0]?.scope.status ?? 'ok',
+          ...(failed.length ? { message: failed.map((p) => `${p.scope.region}: ${p.scope.message ?? p.scope.status}`).join('; ') } : {}),
+          instanceCount: wanted.reduce((a, p) => a + p.instances.length, 0),
+        },
+      };
+    },
+  };
+}
