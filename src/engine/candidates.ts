@@ -40,15 +40,20 @@ export interface CandidateOptions {
   current?: InstanceType;
   /** Only return candidates priced strictly below this (a downsize search stops early). */
   belowHourlyUsd?: number;
+  /**
+   * Round demand up to a coarser grid (0.25 vCPU, 1 GiB, 0.05 GPU): for indicative answers such as cross-cloud
+   * alternatives, where sharing cached answers matters more than the last quarter-vCPU.
+   */
+  coarse?: boolean;
 }
 
 const fitCache = new WeakMap<Catalog, WeakMap<EngineSettings, Map<string, { candidate: PricedType; fit: Fit } | null>>>();
 
 /** Demand rounded *up* to a small grid: a fit for the rounded demand is a fit for the real one, and fleets share answers. */
-function roundedUp(d: Demand): Demand {
+function roundedUp(d: Demand, coarse: boolean): Demand {
   const up = (x: number, step: number) => Math.ceil(x / step - 1e-9) * step;
-  const out: Demand = { ...d, cpuBaselineVcpu: up(d.cpuBaselineVcpu, 0.05), memoryGiB: up(d.memoryGiB, 0.25) };
-  if (d.gpu) out.gpu = { ...d.gpu, throughputA100: up(d.gpu.throughputA100, 0.01), memoryGiBPerGpu: up(d.gpu.memoryGiBPerGpu, 0.25) };
+  const out: Demand = { ...d, cpuBaselineVcpu: up(d.cpuBaselineVcpu, coarse ? 0.25 : 0.05), memoryGiB: up(d.memoryGiB, coarse ? 1 : 0.25) };
+  if (d.gpu) out.gpu = { ...d.gpu, throughputA100: up(d.gpu.throughputA100, coarse ? 0.05 : 0.01), memoryGiBPerGpu: up(d.gpu.memoryGiBPerGpu, coarse ? 1 : 0.25) };
   return out;
 }
 
@@ -64,10 +69,10 @@ export function cheapestFit(
   settings: EngineSettings,
   options: CandidateOptions = {},
 ): { candidate: PricedType; fit: Fit } | undefined {
-  const d = roundedUp(demand);
+  const d = roundedUp(demand, options.coarse === true);
   const g = d.gpu;
   // Integer grid indices make a cheap key (toFixed in a hot loop costs more than the search it saves).
-  const key = `${cloud}|${region}|${options.current?.name ?? ''}|${options.belowHourlyUsd ?? ''}|${d.arch}|${d.cpuPerfAssumedEqual ? 1 : 0}|${Math.round(d.cpuBaselineVcpu * 20)}|${Math.round(d.memoryGiB * 4)}|${g ? `${Math.round(g.throughputA100 * 100)}|${Math.round(g.memoryGiBPerGpu * 4)}|${g.vendor}|${g.unused ? 1 : 0}|${g.keepModel ?? ''}|${g.keepCount ?? ''}` : '-'}`;
+  const key = `${cloud}|${region}|${options.current?.name ?? ''}|${options.belowHourlyUsd ?? ''}|${options.coarse ? 'c' : 'f'}|${d.arch}|${d.cpuPerfAssumedEqual ? 1 : 0}|${Math.round(d.cpuBaselineVcpu * 20)}|${Math.round(d.memoryGiB * 4)}|${g ? `${Math.round(g.throughputA100 * 100)}|${Math.round(g.memoryGiBPerGpu * 4)}|${g.vendor}|${g.unused ? 1 : 0}|${g.keepModel ?? ''}|${g.keepCount ?? ''}` : '-'}`;
   let bySettings = fitCache.get(catalog);
   if (!bySettings) {
     bySettings = new WeakMap();
@@ -85,6 +90,49 @@ export function cheapestFit(
   return found ? { candidate: found.candidate, fit: fitOf(demand, found.candidate.type, catalog, settings) } : undefined;
 }
 
+const frontierCache = new WeakMap<Catalog, WeakMap<EngineSettings, Map<string, PricedType[]>>>();
+
+/**
+ * For CPU-only demand: the region's eligible types, cheapest first, keeping only those no cheaper kept type
+ * dominates (at least the CPU capacity and the memory). The first fit on this frontier is the first fit in the
+ * full price-ordered list — a dominated fit would have a cheaper dominating fit before it — but the frontier is a
+ * few dozen types instead of hundreds.
+ */
+function cpuFrontier(catalog: Catalog, cloud: Cloud, region: string, settings: EngineSettings, current: InstanceType | undefined, perfEqual: boolean, arch: string): PricedType[] {
+  let bySettings = frontierCache.get(catalog);
+  if (!bySettings) {
+    bySettings = new WeakMap();
+    frontierCache.set(catalog, bySettings);
+  }
+  let cache = bySettings.get(settings);
+  if (!cache) {
+    cache = new Map();
+    bySettings.set(settings, cache);
+  }
+  const minGeneration = current && !settings.allowOlderGeneration && current.cloud === cloud ? current.generation : -1;
+  const burstableOk = settings.allowBurstable || current?.burstable === true;
+  const minVcpu = Math.min(settings.minVcpu, current?.vcpu ?? settings.minVcpu);
+  const key = `${cloud}|${region}|${minGeneration}|${burstableOk}|${minVcpu}|${perfEqual}|${settings.allowArchChange ? '*' : arch}`;
+  let frontier = cache.get(key);
+  if (!frontier) {
+    frontier = [];
+    const caps: [number, number][] = [];
+    for (const priced of typesByPrice(catalog, cloud, region)) {
+      const t = priced.type;
+      if (t.gpu || t.accelerators) continue;
+      if (t.burstable && !burstableOk) continue;
+      if (t.vcpu < minVcpu || t.generation < minGeneration) continue;
+      if (!settings.allowArchChange && t.arch !== arch) continue;
+      const cap = perfEqual ? t.vcpu : t.vcpu * (t.cpuPerfRel ?? 1);
+      if (caps.some(([c, m]) => c >= cap && m >= t.memoryGiB)) continue;
+      caps.push([cap, t.memoryGiB]);
+      frontier.push(priced);
+    }
+    cache.set(key, frontier);
+  }
+  return frontier;
+}
+
 function searchCheapestFit(
   catalog: Catalog,
   cloud: Cloud,
@@ -94,7 +142,8 @@ function searchCheapestFit(
   options: CandidateOptions = {},
 ): { candidate: PricedType; fit: Fit } | undefined {
   const current = options.current;
-  for (const priced of typesByPrice(catalog, cloud, region)) {
+  const list = demand.gpu ? typesByPrice(catalog, cloud, region) : cpuFrontier(catalog, cloud, region, settings, current, demand.cpuPerfAssumedEqual, demand.arch);
+  for (const priced of list) {
     if (options.belowHourlyUsd !== undefined && priced.hourlyUsd >= options.belowHourlyUsd) return undefined;
     const t = priced.type;
     if (t.burstable && !settings.allowBurstable && !current?.burstable) continue;

@@ -18,13 +18,23 @@ export function distanceKm(a: Pick<Region, 'latitude' | 'longitude'>, b: Pick<Re
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** The priced region of `cloud` nearest to `from`; ties by region id. */
+const nearestCache = new WeakMap<Catalog, Map<string, { region: Region; km: number } | undefined>>();
+
+/** The priced region of `cloud` nearest to `from`; ties by region id. Memoized per catalog. */
 export function nearestRegion(catalog: Catalog, from: Region, cloud: Cloud): { region: Region; km: number } | undefined {
+  let memo = nearestCache.get(catalog);
+  if (!memo) {
+    memo = new Map();
+    nearestCache.set(catalog, memo);
+  }
+  const key = `${from.cloud}|${from.id}|${cloud}`;
+  if (memo.has(key)) return memo.get(key);
   let best: { region: Region; km: number } | undefined;
   for (const region of catalog.regions(cloud)) {
     const km = distanceKm(from, region);
     if (!best || km < best.km - 1e-9 || (Math.abs(km - best.km) < 1e-9 && region.id < best.region.id)) best = { region, km };
   }
+  memo.set(key, best);
   return best;
 }
 
@@ -44,7 +54,7 @@ export function crossCloudAlternatives(instance: Instance, demand: Demand, curre
     if (cloud === instance.cloud) continue;
     const near = nearestRegion(catalog, here, cloud);
     if (!near) continue;
-    const best = cheapestFit(catalog, cloud, near.region.id, crossDemand, settings);
+    const best = cheapestFit(catalog, cloud, near.region.id, crossDemand, settings, { coarse: true });
     if (!best) continue;
     out.push({
       cloud,
