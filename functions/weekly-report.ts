@@ -2,7 +2,7 @@
  * Lambda handler (Mondays 08:00 UTC): build the weekly report, store it, and post the short summary to Slack
  * when `report.slackWebhook` is configured. Uses the store under RIGHTSIZE_DATA_DIR until DynamoDB/S3 land (issue 7).
  */
-import { webhookResolver } from '../src/budgets/alerts.js';
+import { webhookResolver } from '../src/budgets/webhooks.js';
 import { loadCatalog } from '../src/catalog/load.js';
 import { loadConfig } from '../src/config.js';
 import { postToSlack } from '../src/notify/slack.js';

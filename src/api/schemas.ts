@@ -78,6 +78,12 @@ export const BudgetStatusSchema = z
     forecastUsd: z.number(),
     thresholdsCrossed: z.array(z.object({ pct: z.number(), kind: z.enum(['actual', 'forecast']) })),
     sources: z.array(z.string()),
+    asOf: z.string().optional(),
+    runRateForecastUsd: z.number().optional(),
+    trendForecastUsd: z.number().optional(),
+    topDrivers: z.array(z.object({ instanceId: z.string(), name: z.string().optional(), cloud: z.string(), account: z.string(), region: z.string(), type: z.string(), usd: z.number() })).optional(),
+    /** Delivery state of each Slack channel (named by its secret reference, never the URL). */
+    channels: z.array(z.object({ channel: z.string(), state: z.string(), detail: z.string().optional(), atMs: z.number().optional() })).optional(),
   })
   .openapi('BudgetStatus');
 export type BudgetStatus = z.infer<typeof BudgetStatusSchema>;

@@ -5,6 +5,8 @@ import type { SnapshotMeta } from '../domain/snapshot.js';
 import { dailySpend, forecastPeriodEnd, inScope, ledgerEntries, spendBetween } from '../engine/ledger.js';
 import type { LedgerEntry } from '../engine/ledger.js';
 import type { Store } from '../store/store.js';
+import { channelId, readChannelStatus } from './channel-status.js';
+import type { ChannelStatus } from './channel-status.js';
 import { periodBounds } from './period.js';
 
 const DAY_MS = 86_400_000;
@@ -14,6 +16,8 @@ export interface BudgetStatusDetail {
   period: string;
   periodStart: string;
   periodEnd: string;
+  /** The instant the status was computed for (ISO). */
+  asOf: string;
   amountUsd: number;
   actualUsd: number;
   forecastUsd: number;
@@ -23,6 +27,8 @@ export interface BudgetStatusDetail {
   topDrivers: { instanceId: string; name?: string; cloud: string; account: string; region: string; type: string; usd: number }[];
   sources: string[];
   scope: BudgetConfig['scope'];
+  /** Delivery state of each Slack channel after its last alert; `never-used` until one was sent. */
+  channels: { channel: string; state: ChannelStatus['state'] | 'never-used'; detail?: string; atMs?: number }[];
 }
 
 /** Pure: one budget's status from ledger entries at `nowMs`. */
@@ -50,6 +56,7 @@ export function evaluateBudget(budget: BudgetConfig, entries: readonly LedgerEnt
     period: label,
     periodStart: new Date(startMs).toISOString(),
     periodEnd: new Date(endMs).toISOString(),
+    asOf: new Date(nowMs).toISOString(),
     amountUsd: budget.amountUsd,
     actualUsd: r2(actualUsd),
     forecastUsd: r2(f.forecastUsd),
@@ -59,6 +66,7 @@ export function evaluateBudget(budget: BudgetConfig, entries: readonly LedgerEnt
     topDrivers: [...byInstance.values()].sort((a, b) => b.usd - a.usd || a.instanceId.localeCompare(b.instanceId)).slice(0, 5).map((d) => ({ ...d, usd: r2(d.usd) })),
     sources: ['modeled: inventory snapshots × catalog list prices (spend ledger)'],
     scope,
+    channels: budget.channels.map((c) => ({ channel: channelId(c.slackWebhook), state: 'never-used' as const })),
   };
 }
 
@@ -71,5 +79,14 @@ export async function budgetStatuses(input: { store: Store; catalog: Catalog; bu
   const snapshots: { meta: SnapshotMeta; instances: Instance[] }[] = [];
   for (const meta of metas) snapshots.push({ meta, instances: await input.store.instances(meta.id) });
   const { entries } = ledgerEntries(snapshots, input.catalog, input.nowMs);
-  return input.budgets.map((b) => evaluateBudget(b, entries, input.nowMs));
+  const statuses = input.budgets.map((b) => evaluateBudget(b, entries, input.nowMs));
+  for (const status of statuses) {
+    status.channels = await Promise.all(
+      status.channels.map(async (c) => {
+        const last = await readChannelStatus(input.store, c.channel);
+        return last ? { channel: c.channel, state: last.state, atMs: last.atMs, ...(last.detail ? { detail: last.detail } : {}) } : c;
+      }),
+    );
+  }
+  return statuses;
 }

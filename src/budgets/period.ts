@@ -25,3 +25,16 @@ export function periodBounds(period: BudgetPeriod, nowMs: number, timeZone = 'UT
 export function isoWeekLabel(nowMs: number): string {
   return periodBounds('week', nowMs, 'UTC').label;
 }
+
+/**
+ * Start (Monday 00:00 UTC) of an ISO week label such as `2026-W47`. Rejects weeks the year does not have
+ * (W53 exists only in long ISO years) instead of rolling over into the next year.
+ */
+export function isoWeekStartMs(label: string): number {
+  const m = /^(\d{4})-W(\d{2})$/.exec(label);
+  if (!m) throw new Error(`ISO week ${JSON.stringify(label)}: expected the form 2026-W47`);
+  // ISO week 1 is the week with January 4th in it (ISO 8601).
+  const start = addWeeks(startOfISOWeek(new TZDate(Number(m[1]), 0, 4, 'UTC')), Number(m[2]) - 1);
+  if (Number(m[2]) < 1 || isoWeekLabel(start.getTime()) !== label) throw new Error(`ISO week ${label}: ${m[1]} has no week ${m[2]}`);
+  return start.getTime();
+}

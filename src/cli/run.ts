@@ -38,6 +38,7 @@ Options:
   --no-serve        demo: exit after the summary instead of serving the API
   --port N          API port (overrides server.port)
   --snapshot ID     analyze: the snapshot to analyze (default: latest)
+  --out DIR         report: write the files under DIR/reports (default: the data directory)
   --json            print machine-readable JSON instead of tables
   --verbose         print stack traces on errors
   -h, --help        this help
@@ -62,6 +63,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'no-serve': { type: 'boolean', default: false },
         port: { type: 'string' },
         snapshot: { type: 'string' },
+        out: { type: 'string' },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -86,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       flags.port = port;
     }
     if (values.snapshot !== undefined) flags.snapshot = values.snapshot;
+    if (values.out !== undefined) flags.out = values.out;
     const ctx: CommandContext = {
       config,
       flags,

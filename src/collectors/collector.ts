@@ -45,7 +45,11 @@ export function statusOfError(err: unknown): Exclude<ScopeStatus, 'ok'> {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; Code?: string; code?: string; statusCode?: number };
   const name = `${e?.name ?? ''} ${e?.Code ?? ''} ${e?.code ?? ''}`;
   const http = e?.$metadata?.httpStatusCode ?? e?.statusCode;
-  if (/Throttl|RequestLimitExceeded|TooManyRequests|SlowDown/i.test(name) || http === 429) return 'throttled';
+  // gRPC/gax status codes: 8 RESOURCE_EXHAUSTED, 7 PERMISSION_DENIED, 16 UNAUTHENTICATED.
+  const grpc = typeof (err as { code?: unknown })?.code === 'number' ? ((err as { code: number }).code) : undefined;
+  if (grpc === 8) return 'throttled';
+  if (grpc === 7 || grpc === 16) return 'auth-failed';
+  if (/Throttl|RequestLimitExceeded|TooManyRequests|SlowDown|RESOURCE_EXHAUSTED/i.test(name) || http === 429) return 'throttled';
   if (/AuthFailure|UnauthorizedOperation|AccessDenied|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient|AuthorizationFailed|InvalidAuthenticationToken/i.test(name) || http === 401 || http === 403) return 'auth-failed';
   if (/Deserializ|Parse|XML|JSON|SyntaxError/i.test(name)) return 'parse-error';
   return 'error';

@@ -74,6 +74,28 @@ export async function collectAll(options: CollectAllOptions): Promise<Snapshot> 
   };
 }
 
+/**
+ * Azure and GCP list a whole subscription/project at once: keep the configured regions (all when none) and fold
+ * their per-region partials into one result whose message names each region that is not ok.
+ */
+function foldRegions(account: string, cloud: 'gcp' | 'azure', parts: PartialSnapshot[], regions: readonly string[]): PartialSnapshot {
+  const wanted = regions.length > 0 ? parts.filter((p) => p.scope.region === '*' || regions.includes(p.scope.region)) : parts;
+  const failed = wanted.filter((p) => p.scope.status !== 'ok');
+  return {
+    instances: wanted.flatMap((p) => p.instances),
+    series: wanted.flatMap((p) => p.series),
+    calls: wanted[0]?.calls ?? {},
+    scope: {
+      cloud,
+      account,
+      region: wanted.map((p) => p.scope.region).join(',') || '*',
+      status: failed[0]?.scope.status ?? 'ok',
+      ...(failed.length ? { message: failed.map((p) => `${p.scope.region}: ${p.scope.message ?? p.scope.status}`).join('; ') } : {}),
+      instanceCount: wanted.reduce((a, p) => a + p.instances.length, 0),
+    },
+  };
+}
+
 /** The AWS collector over config: accounts × regions (every enabled region when none are configured). */
 export async function awsCollector(config: Config['aws']): Promise<CloudCollector> {
   const { awsClientFactory } = await import('./aws/clients.js');
@@ -117,22 +139,30 @@ export async function azureCollector(config: Config['azure'], memoryGiBOf: (vmSi
     scopes: async () => config.subscriptions.map((account) => ({ cloud: 'azure' as const, account, region: '*' })),
     async collect(scope, window) {
       const parts = await bySubscription(scope.account, window);
-      const wanted = config.regions.length > 0 ? parts.filter((p) => p.scope.region === '*' || config.regions.includes(p.scope.region)) : parts;
-      // Fold the per-region partials into one result; each region keeps its own status line via the message.
-      const failed = wanted.filter((p) => p.scope.status !== 'ok');
-      return {
-        instances: wanted.flatMap((p) => p.instances),
-        series: wanted.flatMap((p) => p.series),
-        calls: wanted[0]?.calls ?? {},
-        scope: {
-          cloud: 'azure',
-          account: scope.account,
-          region: wanted.map((p) => p.scope.region).join(',') || '*',
-          status: failed[0]?.scope.status ?? 'ok',
-          ...(failed.length ? { message: failed.map((p) => `${p.scope.region}: ${p.scope.message ?? p.scope.status}`).join('; ') } : {}),
-          instanceCount: wanted.reduce((a, p) => a + p.instances.length, 0),
-        },
-      };
+      return foldRegions(scope.account, 'azure', parts, config.regions);
+    },
+  };
+}
+
+/** The GCP collector over config: each project (Application Default Credentials), results per region. */
+export async function gcpCollector(config: Config['gcp']): Promise<CloudCollector> {
+  // Only the two per-service clients: the package index costs ~2 s of cold start.
+  const { InstancesClient } = await import('@google-cloud/compute/build/src/v1/instances_client.js');
+  const { MetricServiceClient } = await import('@google-cloud/monitoring/build/src/v3/metric_service_client.js');
+  const { collectGcpProject } = await import('./gcp/collect.js');
+  const endpoint = (url: string | undefined) => {
+    if (!url) return {};
+    const u = new URL(url);
+    return { apiEndpoint: u.hostname, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), protocol: u.protocol.replace(':', '') };
+  };
+  const instances = new InstancesClient({ fallback: 'rest', ...endpoint(config.endpoints.compute) } as never);
+  const monitoring = new MetricServiceClient({ fallback: 'rest', ...endpoint(config.endpoints.monitoring) } as never);
+  const clients = { instances: instances as never, monitoring: monitoring as never };
+  return {
+    scopes: async () => config.projects.map((account) => ({ cloud: 'gcp' as const, account, region: '*' })),
+    async collect(scope, window) {
+      const parts = await collectGcpProject(scope.account, window, clients);
+      return foldRegions(scope.account, 'gcp', parts, config.regions);
     },
   };
 }

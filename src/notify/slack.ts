@@ -15,6 +15,7 @@ export interface SlackOptions {
   random?: () => number;
 }
 
+/** POSTs one message to an incoming webhook, retrying as described above; never throws. */
 export async function postToSlack(webhookUrl: string, payload: unknown, options: SlackOptions = {}): Promise<SlackOutcome> {
   const maxAttempts = options.maxAttempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 500;
@@ -39,8 +40,8 @@ export async function postToSlack(webhookUrl: string, payload: unknown, options:
     }
     lastDetail = `webhook answered ${res.status}`;
     if (res.status === 429) {
-      const retryAfterMs = Number(res.headers.get('retry-after') ?? '1') * 1000;
-      if (!Number.isFinite(retryAfterMs) || retryAfterMs > maxRetryAfterMs) return { status: 'failed', attempts: attempt, detail: `rate limited for ${res.headers.get('retry-after')} s` };
+      const retryAfterMs = retryAfterToMs(res.headers.get('retry-after'), Date.now());
+      if (!Number.isFinite(retryAfterMs) || retryAfterMs > maxRetryAfterMs) return { status: 'failed', attempts: attempt, detail: `rate limited (Retry-After: ${res.headers.get('retry-after')}); retried next run` };
       if (attempt < maxAttempts) await sleep(retryAfterMs);
       continue;
     }
@@ -51,6 +52,17 @@ export async function postToSlack(webhookUrl: string, payload: unknown, options:
     return { status: 'failed', attempts: attempt, detail: `${lastDetail} ${text.slice(0, 80)}`.trim() };
   }
   return { status: 'failed', attempts: maxAttempts, detail: lastDetail };
+}
+
+/**
+ * Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); Slack sends seconds. Missing or
+ * unparsable means one second, the smallest wait that respects the limit.
+ */
+export function retryAfterToMs(header: string | null, nowMs: number): number {
+  if (header === null || header.trim() === '') return 1000;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const atMs = Date.parse(header);
+  return Number.isNaN(atMs) ? 1000 : Math.max(0, atMs - nowMs);
 }
 
 /** Full jitter: uniform in [0, base × 2^(attempt−1)]. */

@@ -1,12 +1,15 @@
+import { signedPct, signedUsd, usd } from './format.js';
 import type { WeeklyReport } from './weekly.js';
 
-const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 const cell = (s: unknown) => String(s ?? '').replace(/\|/g, '\\|');
 const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
+/** Each channel and its delivery state; a dead or unset webhook shows its reason. */
+const channelCell = (cs: WeeklyReport['budgets'][number]['channels']) => cs.map((c) => `${c.channel} ${c.state}${c.detail && c.state !== 'ok' ? ` (${c.detail})` : ''}`).join('; ') || 'none';
+
 export function renderMarkdown(r: WeeklyReport): string {
   const s = r.spend;
-  const change = s.changePct === null ? 'n/a' : `${s.changePct > 0 ? '+' : ''}${s.changePct}%`;
+  const change = signedPct(s.changePct);
   return `# Rightsize weekly report — ${r.isoWeek}
 
 ${r.weekStart.slice(0, 10)} → ${r.weekEnd.slice(0, 10)} · snapshot \`${r.snapshotId ?? 'none'}\`
@@ -19,7 +22,7 @@ ${table(['cloud', 'this week', 'last week'], s.byCloud.map((c) => [c.cloud, usd(
 
 ## Top movers
 
-${table(['cloud', 'account', 'this week', 'last week', 'change'], s.topMovers.map((m) => [m.cloud, m.account, usd(m.thisWeekUsd), usd(m.lastWeekUsd), usd(m.deltaUsd)]))}
+${table(['cloud', 'account', 'this week', 'last week', 'change'], s.topMovers.map((m) => [m.cloud, m.account, usd(m.thisWeekUsd), usd(m.lastWeekUsd), signedUsd(m.deltaUsd)]))}
 
 ## Fleet utilization
 
@@ -37,7 +40,7 @@ ${table(['pool', 'commitments', 'saves/month vs today'], r.purchasePlans.top.map
 
 ## Budgets
 
-${r.budgets.length === 0 ? 'No budgets configured.' : table(['budget', 'period', 'amount', 'actual', 'forecast', 'crossed'], r.budgets.map((b) => [b.name, b.period, usd(b.amountUsd), usd(b.actualUsd), usd(b.forecastUsd), b.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || '—']))}
+${r.budgets.length === 0 ? 'No budgets configured.' : table(['budget', 'period', 'amount', 'actual', 'forecast', 'crossed', 'alert channels'], r.budgets.map((b) => [b.name, b.period, usd(b.amountUsd), usd(b.actualUsd), usd(b.forecastUsd), b.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || '—', channelCell(b.channels)]))}
 
 ## Data quality
 

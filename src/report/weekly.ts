@@ -2,13 +2,16 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import { budgetStatuses } from '../budgets/evaluate.js';
 import type { BudgetStatusDetail } from '../budgets/evaluate.js';
-import { isoWeekLabel } from '../budgets/period.js';
+import { isoWeekLabel, isoWeekStartMs } from '../budgets/period.js';
 import type { Instance } from '../domain/instance.js';
 import type { SnapshotMeta } from '../domain/snapshot.js';
 import { dailySpend, ledgerEntries, spendBetween } from '../engine/ledger.js';
 import type { Store } from '../store/store.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { slackSummary } from './slack-summary.js';
+import { fleetUtilization } from './utilization.js';
+import type { FleetUtilization } from './utilization.js';
 
 const DAY_MS = 86_400_000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -28,30 +31,40 @@ export interface WeeklyReport {
     topMovers: { cloud: string; account: string; thisWeekUsd: number; lastWeekUsd: number; deltaUsd: number }[];
     daily: { day: string; usd: number }[];
   };
-  utilization: {
-    instancesMeasured: number;
-    cpuP95MedianPct: number | null;
-    memMaxMedianPct: number | null;
-    gpu: { targetPct: number; gpuHours: number; idleGpuHours: number; idleGpuCostUsd: number; gpuInstances: number };
-  };
+  utilization: FleetUtilization;
   recommendations: { count: number; monthlySavingsUsd: number; byKind: Record<string, number>; top: { id: string; instanceId: string; cloud: string; region: string; kind: string; change: string; monthlySavingsUsd: number; risk: number; hoursSaturated: number }[] };
   purchasePlans: { pools: number; withCommitment: number; allOnDemandMonthlyUsd: number; recommendedMonthlyUsd: number; top: { pool: string; commitments: string; monthlySavingsUsd: number }[] };
   budgets: BudgetStatusDetail[];
   dataQuality: { scopes: { cloud: string; account: string; region: string; status: string; message?: string }[]; skipsByReason: Record<string, number>; unpricedInstances: number };
 }
 
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+export interface WeeklyReportInput {
+  store: Store;
+  catalog: Catalog;
+  config: Config;
+  nowMs: number;
+  /** Report one ISO week (`2026-W47`, Monday 00:00 UTC to the next Monday) instead of the 7 days before `nowMs`. */
+  isoWeek?: string;
 }
 
-/** Builds the weekly report data: the 7 days before `nowMs` against the 7 days before that. */
-export async function buildWeeklyReportData(input: { store: Store; catalog: Catalog; config: Config; nowMs: number }): Promise<WeeklyReport> {
-  const { store, catalog, config, nowMs } = input;
-  const weekStartMs = nowMs - 7 * DAY_MS;
-  const lastStartMs = nowMs - 14 * DAY_MS;
+/**
+ * The report's window. By default the 7 days before `nowMs`, labelled with the ISO week holding most of them, so a
+ * Monday-morning run reports the week that just ended. With `isoWeek`, exactly that week (cut at `nowMs` if current).
+ */
+export function reportWindow(nowMs: number, isoWeek?: string): { isoWeek: string; startMs: number; endMs: number } {
+  if (isoWeek === undefined) return { isoWeek: isoWeekLabel(nowMs - 3.5 * DAY_MS), startMs: nowMs - 7 * DAY_MS, endMs: nowMs };
+  const startMs = isoWeekStartMs(isoWeek);
+  if (startMs >= nowMs) throw new Error(`report week ${isoWeek} has not started yet`);
+  return { isoWeek, startMs, endMs: Math.min(startMs + 7 * DAY_MS, nowMs) };
+}
+
+/** Builds the weekly report data: the window's spend against the 7 days before it, and the fleet as of its end. */
+export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<WeeklyReport> {
+  const { store, catalog, config } = input;
+  const window = reportWindow(input.nowMs, input.isoWeek);
+  const nowMs = window.endMs;
+  const weekStartMs = window.startMs;
+  const lastStartMs = weekStartMs - 7 * DAY_MS;
   const metas: SnapshotMeta[] = await store.snapshotsBetween(lastStartMs - 2 * DAY_MS, nowMs + 1);
   const snaps: { meta: SnapshotMeta; instances: Instance[] }[] = [];
   for (const meta of metas) snaps.push({ meta, instances: await store.instances(meta.id) });
@@ -75,11 +88,12 @@ export async function buildWeeklyReportData(input: { store: Store; catalog: Cata
     lastWeekUsd: r2(spendBetween(entries, { cloud: cloud as Instance['cloud'] }, lastStartMs, weekStartMs)),
   }));
 
-  const latest = await store.latestSnapshot();
+  // The fleet as it was at the window's end: the latest snapshot, or for a past week the last one before its end.
+  const latest = input.isoWeek === undefined ? await store.latestSnapshot() : metas.at(-1);
   let rec: WeeklyReport['recommendations'] = { count: 0, monthlySavingsUsd: 0, byKind: {}, top: [] };
   let plans: WeeklyReport['purchasePlans'] = { pools: 0, withCommitment: 0, allOnDemandMonthlyUsd: 0, recommendedMonthlyUsd: 0, top: [] };
   const skipsByReason: Record<string, number> = {};
-  const utilization: WeeklyReport['utilization'] = { instancesMeasured: 0, cpuP95MedianPct: null, memMaxMedianPct: null, gpu: { targetPct: config.report.gpuTargetUtilizationPct, gpuHours: 0, idleGpuHours: 0, idleGpuCostUsd: 0, gpuInstances: 0 } };
+  let utilization: FleetUtilization = { instancesMeasured: 0, cpuP95MedianPct: null, memMaxMedianPct: null, gpu: { targetPct: config.report.gpuTargetUtilizationPct, gpuInstances: 0, gpuHours: 0, idleGpuHours: 0, idleGpuCostUsd: 0 } };
   if (latest) {
     const all = await store.listRecommendations(latest.id, {}, { limit: 100_000 });
     const byKind: Record<string, number> = {};
@@ -99,46 +113,15 @@ export async function buildWeeklyReportData(input: { store: Store; catalog: Cata
       top: [...pp].sort((a, b) => b.monthlySavingsUsd - a.monthlySavingsUsd).slice(0, 5).map((p) => ({ pool: p.pool, commitments: p.commitments.map((c) => `${c.term.termYears}y ${c.term.kind} $${c.quantity}/h on-demand-equivalent`).join(', ') || 'none', monthlySavingsUsd: p.monthlySavingsUsd })),
     };
     for (const s of await store.listSkips(latest.id)) skipsByReason[s.reason] = (skipsByReason[s.reason] ?? 0) + 1;
-    // Fleet utilization from the latest snapshot's series; idle GPU capacity against the target.
-    const instances = new Map((await store.instances(latest.id)).map((i) => [i.id, i]));
-    const cpuP95s: number[] = [];
-    const memMaxes: number[] = [];
-    const target = config.report.gpuTargetUtilizationPct;
-    for await (const group of store.seriesByInstance(latest.id)) {
-      const instance = instances.get(group.instanceId);
-      const type = instance ? catalog.type(instance.cloud, instance.type) : undefined;
-      for (const s of group.series) {
-        const vals = Array.from(s.max).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-        if (vals.length === 0) continue;
-        if (s.metric === 'cpu') cpuP95s.push(vals[Math.min(vals.length - 1, Math.ceil(0.95 * vals.length) - 1)] as number);
-        if (s.metric === 'mem') memMaxes.push(vals[vals.length - 1] as number);
-        if (s.metric === 'gpu' && instance && type?.gpu) {
-          const gpus = type.gpu.count;
-          const hourlyUsd = catalog.onDemandHourlyUsd(instance.cloud, instance.region, instance.type) ?? 0;
-          utilization.gpu.gpuInstances++;
-          for (const v of s.mean) {
-            if (Number.isNaN(v)) continue;
-            utilization.gpu.gpuHours += gpus;
-            const idle = (gpus * Math.max(0, target - v)) / target;
-            utilization.gpu.idleGpuHours += idle;
-            utilization.gpu.idleGpuCostUsd += (idle / gpus) * hourlyUsd;
-          }
-        }
-      }
-    }
-    utilization.instancesMeasured = cpuP95s.length;
-    utilization.cpuP95MedianPct = median(cpuP95s);
-    utilization.memMaxMedianPct = median(memMaxes);
-    utilization.gpu.idleGpuHours = Math.round(utilization.gpu.idleGpuHours);
-    utilization.gpu.idleGpuCostUsd = r2(utilization.gpu.idleGpuCostUsd);
+    utilization = await fleetUtilization(store, catalog, latest.id, config.report.gpuTargetUtilizationPct);
   }
   const budgets = await budgetStatuses({ store, catalog, budgets: config.budgets, nowMs });
   return {
     // The ISO week holding most of the 7-day window: a Monday-morning run reports the week that just ended.
-    isoWeek: isoWeekLabel(nowMs - 3.5 * DAY_MS),
+    isoWeek: window.isoWeek,
     weekStart: new Date(weekStartMs).toISOString(),
     weekEnd: new Date(nowMs).toISOString(),
-    generatedAt: new Date(nowMs).toISOString(),
+    generatedAt: new Date(input.nowMs).toISOString(),
     snapshotId: latest?.id ?? null,
     spend: {
       thisWeekUsd: r2(thisWeekUsd),
@@ -147,7 +130,7 @@ export async function buildWeeklyReportData(input: { store: Store; catalog: Cata
       byCloud,
       byAccount,
       topMovers: [...byAccount].sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd)).slice(0, 5),
-      daily: dailySpend(entries, {}, Math.floor(nowMs / DAY_MS) * DAY_MS - 13 * DAY_MS, nowMs).map((d) => ({ day: new Date(d.dayStartMs).toISOString().slice(0, 10), usd: r2(d.usd) })),
+      daily: dailySpend(entries, {}, Math.ceil(nowMs / DAY_MS) * DAY_MS - 14 * DAY_MS, nowMs).map((d) => ({ day: new Date(d.dayStartMs).toISOString().slice(0, 10), usd: r2(d.usd) })),
     },
     utilization,
     recommendations: rec,
@@ -157,19 +140,35 @@ export async function buildWeeklyReportData(input: { store: Store; catalog: Cata
   };
 }
 
-/** Builds the report in every format and stores them as blobs (`reports/weekly/<isoWeek>.{json,html,md}`). */
-export async function writeWeeklyReport(input: { store: Store; catalog: Catalog; config: Config; nowMs: number; link?: string }): Promise<{ report: WeeklyReport; keys: string[]; html: string; markdown: string; json: string; slackSummary: unknown }> {
+export interface BuiltWeeklyReport {
+  isoWeek: string;
+  report: WeeklyReport;
+  json: string;
+  html: string;
+  markdown: string;
+  /** A short Block Kit message linking to the full report. */
+  slackSummary: { text: string; blocks: unknown[] };
+}
+
+/** Builds the report in every format (pure rendering over the data read from the store). */
+export async function buildWeeklyReport(input: WeeklyReportInput & { link?: string }): Promise<BuiltWeeklyReport> {
   const report = await buildWeeklyReportData(input);
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  const html = renderHtml(report);
-  const markdown = renderMarkdown(report);
-  const base = `reports/weekly/${report.isoWeek}`;
-  await input.store.putBlob(`${base}.json`, 'application/json', json);
-  await input.store.putBlob(`${base}.html`, 'text/html', html);
-  await input.store.putBlob(`${base}.md`, 'text/markdown', markdown);
-  const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
-  const slackSummary = {
-    text: `Rightsize weekly report ${report.isoWeek}: spend ${usd(report.spend.thisWeekUsd)} (${report.spend.changePct === null ? 'n/a' : `${report.spend.changePct > 0 ? '+' : ''}${report.spend.changePct}%`} vs last week); ${report.recommendations.count} recommendations worth ${usd(report.recommendations.monthlySavingsUsd)}/month${input.link ? ` — ${input.link}` : ''}`,
+  return {
+    isoWeek: report.isoWeek,
+    report,
+    json: `${JSON.stringify(report, null, 2)}\n`,
+    html: renderHtml(report),
+    markdown: renderMarkdown(report),
+    slackSummary: slackSummary(report, input.link),
   };
-  return { report, keys: [`${base}.json`, `${base}.html`, `${base}.md`], html, markdown, json, slackSummary };
+}
+
+/** Builds the report and stores the three formats as blobs (`reports/weekly/<isoWeek>.{json,html,md}`), which the API serves. */
+export async function writeWeeklyReport(input: WeeklyReportInput & { link?: string }): Promise<BuiltWeeklyReport & { keys: string[] }> {
+  const built = await buildWeeklyReport(input);
+  const base = `reports/weekly/${built.isoWeek}`;
+  await input.store.putBlob(`${base}.json`, 'application/json', built.json);
+  await input.store.putBlob(`${base}.html`, 'text/html', built.html);
+  await input.store.putBlob(`${base}.md`, 'text/markdown', built.markdown);
+  return { ...built, keys: [`${base}.json`, `${base}.html`, `${base}.md`] };
 }

@@ -75,7 +75,10 @@ export interface Store {
   listPurchasePlans(snapshotId: string): Promise<PurchasePlan[]>;
   getPurchasePlan(snapshotId: string, pool: string): Promise<PurchasePlan | undefined>;
 
-  /** Conditional write: the first caller for `key` gets 'claimed'; later callers see who holds it. */
+  /**
+   * Conditional write: the first caller for `key` gets 'claimed'; later callers see who holds it. A claim not sent or
+   * released within the lease (15 minutes: a run that died mid-send) can be claimed again.
+   */
   claimAlert(key: string, claimant: string, nowMs: number): Promise<ClaimResult>;
   markAlertSent(key: string, nowMs: number): Promise<void>;
   /** Releases a claim whose send failed so the next run retries; never releases a sent alert. */

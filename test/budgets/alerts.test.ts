@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAlerts } from '../../src/budgets/alerts.js';
+import { readChannelStatus } from '../../src/budgets/channel-status.js';
 import { evaluateBudget } from '../../src/budgets/evaluate.js';
 import { BudgetSchema } from '../../src/config.js';
 import { forecastPeriodEnd, ledgerEntries, spendBetween } from '../../src/engine/ledger.js';
@@ -70,14 +71,15 @@ describe('budget alerts through a local Slack', () => {
         Array.from({ length: 20 }, async (_, n) => {
           const store = openSqliteStore({ dataDir: dir }); // one connection per run, as separate Lambdas would have
           try {
-            return await runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async (ref) => ('env' in ref ? env[ref.env as 'SLACK_URL'] : undefined), recommendations: [], nowMs: now, claimant: `run-${n}` });
+            return await runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async (ref) => ('env' in ref ? env[ref.env as 'SLACK_URL'] : undefined), recommendations: new Map(), nowMs: now, claimant: `run-${n}` });
           } finally {
             await store.close();
           }
         }),
       );
       expect(slack.requests).toHaveLength(2);
-      expect(runs.flatMap((r) => r.sent).sort()).toEqual(['budget-alert:web:2026-11:actual:50', 'budget-alert:web:2026-11:forecast:100']);
+      expect(runs.flatMap((r) => r.sent).sort()).toEqual(['budget-alert:web:2026-11:actual:50:env:SLACK_URL', 'budget-alert:web:2026-11:forecast:100:env:SLACK_URL']);
+      expect(runs.flatMap((r) => [...r.alreadySent, ...r.claimedByOther])).toHaveLength(38);
       const blocks = slack.requests.map((r) => r.body as { text: string; blocks: { type: string }[] });
       expect(blocks.every((b) => b.blocks[0]?.type === 'header')).toBe(true);
       expect(blocks.map((b) => b.text).sort()).toEqual([
@@ -85,7 +87,7 @@ describe('budget alerts through a local Slack', () => {
         'Budget web is forecast to spend 100% of $160 (2026-11)',
       ]);
       const store = openSqliteStore({ dataDir: dir });
-      const again = await runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async () => env.SLACK_URL, recommendations: [], nowMs: now + H, claimant: 'later' });
+      const again = await runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async () => env.SLACK_URL, recommendations: new Map(), nowMs: now + H, claimant: 'later' });
       await store.close();
       expect(again.alreadySent).toHaveLength(2);
       expect(slack.requests).toHaveLength(2);
@@ -107,18 +109,21 @@ describe('budget alerts through a local Slack', () => {
       const run = async (hook: string, name: string) => {
         const b = BudgetSchema.parse({ name, amountUsd: 10, thresholds: [{ pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { env: 'U' } }] });
         const status = evaluateBudget(b, entries, now);
-        return runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async () => slack.url(hook), recommendations: [], nowMs: now, claimant: 'c', slack: opts });
+        return runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async () => slack.url(hook), recommendations: new Map(), nowMs: now, claimant: 'c', slack: opts });
       };
       expect((await run('/rate', 'rate')).sent).toHaveLength(1);
       expect(sleeps).toEqual([2000]);
+      expect(slack.attempts.filter((a) => a.path === '/rate').map((a) => a.status)).toEqual([429, 200]);
       sleeps.length = 0;
       expect((await run('/flaky', 'flaky')).sent).toHaveLength(1);
       expect(sleeps).toEqual([50, 100]); // full jitter at 0.5: 0.5 × 100 × 2^(n−1)
       const gone = await run('/gone', 'gone');
       expect(gone.dead).toHaveLength(1);
       expect((await run('/gone', 'gone')).alreadySent).toHaveLength(1); // not retried forever
-      expect(await store.alertError('budget-alert:gone:2026-11:actual:100')).toMatchObject({ error: expect.stringContaining('dead webhook') });
+      expect(await store.alertError('budget-alert:gone:2026-11:actual:100:env:U')).toMatchObject({ error: expect.stringContaining('dead webhook') });
       expect(slack.requests.map((r) => r.path).sort()).toEqual(['/flaky', '/rate']);
+      expect(slack.attempts.filter((a) => a.path === '/gone').map((a) => a.status)).toEqual([404]); // one request, ever
+      expect(await readChannelStatus(store, 'env:U')).toMatchObject({ state: 'dead', detail: 'webhook answered 404 no_service' });
     } finally {
       await store.close();
       await slack.close();
@@ -130,13 +135,57 @@ describe('budget alerts through a local Slack', () => {
     const store = openSqliteStore({ dataDir: dir });
     const b = BudgetSchema.parse({ name: 'down', amountUsd: 10, thresholds: [{ pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { env: 'U' } }] });
     const status = evaluateBudget(b, entries, now);
-    const input = { store, statuses: [status], budgets: [b], resolveWebhook: async () => slack.url('/down'), recommendations: [], nowMs: now, slack: { sleep: async () => undefined } };
+    const input = { store, statuses: [status], budgets: [b], resolveWebhook: async () => slack.url('/down'), recommendations: new Map(), nowMs: now, slack: { sleep: async () => undefined } };
     try {
       const first = await runAlerts({ ...input, claimant: 'one' });
       expect(first.failed).toHaveLength(1);
       expect(slack.requests).toHaveLength(0);
       const second = await runAlerts({ ...input, claimant: 'two' });
       expect(second.sent).toHaveLength(1);
+      expect(slack.requests).toHaveLength(1);
+    } finally {
+      await store.close();
+      await slack.close();
+    }
+  });
+  it('gives each channel its own claim: a failing channel is retried without repeating the message to the others', async () => {
+    const slack = await startSlackServer({ '/b': Array.from({ length: 2 }, () => ({ status: 500 })) });
+    const store = openSqliteStore({ dataDir: dir });
+    const b = BudgetSchema.parse({ name: 'two', amountUsd: 10, thresholds: [{ pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { env: 'A' } }, { slackWebhook: { env: 'B' } }, { slackWebhook: { env: 'C' } }] });
+    const env: Record<string, string | undefined> = { A: slack.url('/a'), B: slack.url('/b') }; // C is not set
+    const input = { store, statuses: [evaluateBudget(b, entries, now)], budgets: [b], resolveWebhook: async (ref: { env: string } | object) => ('env' in ref ? env[ref.env] : undefined), recommendations: new Map(), nowMs: now, slack: { maxAttempts: 2, sleep: async () => undefined } };
+    try {
+      const first = await runAlerts({ ...input, claimant: 'one' });
+      expect(first.sent).toEqual(['budget-alert:two:2026-11:actual:100:env:A']);
+      expect(first.failed.map((f) => f.key)).toEqual(['budget-alert:two:2026-11:actual:100:env:B', 'budget-alert:two:2026-11:actual:100:env:C']);
+      expect(first.failed[1]?.detail).toBe('webhook secret env:C is not set');
+      expect(await readChannelStatus(store, 'env:B')).toMatchObject({ state: 'failing', detail: 'webhook answered 500' });
+      expect(await readChannelStatus(store, 'env:C')).toMatchObject({ state: 'unset' });
+      env['C'] = slack.url('/c');
+      const second = await runAlerts({ ...input, claimant: 'two', nowMs: now + H });
+      expect(second.alreadySent).toEqual(['budget-alert:two:2026-11:actual:100:env:A']);
+      expect(second.sent).toEqual(['budget-alert:two:2026-11:actual:100:env:B', 'budget-alert:two:2026-11:actual:100:env:C']);
+      expect(slack.requests.map((r) => r.path)).toEqual(['/a', '/b', '/c']);
+      expect(await readChannelStatus(store, 'env:B')).toMatchObject({ state: 'ok', atMs: now + H });
+    } finally {
+      await store.close();
+      await slack.close();
+    }
+  });
+
+  it('a secret store error is a failed send, retried next run', async () => {
+    const slack = await startSlackServer();
+    const store = openSqliteStore({ dataDir: dir });
+    const b = BudgetSchema.parse({ name: 'ssm', amountUsd: 10, thresholds: [{ pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { ssmParameter: '/rs/slack' } }] });
+    let calls = 0;
+    const resolveWebhook = async () => {
+      if (calls++ === 0) throw new Error('ThrottlingException: Rate exceeded');
+      return slack.url('/ssm');
+    };
+    const input = { store, statuses: [evaluateBudget(b, entries, now)], budgets: [b], resolveWebhook, recommendations: new Map(), nowMs: now };
+    try {
+      expect((await runAlerts({ ...input, claimant: 'one' })).failed).toEqual([{ key: 'budget-alert:ssm:2026-11:actual:100:ssm:/rs/slack', detail: 'reading webhook secret ssm:/rs/slack: ThrottlingException: Rate exceeded' }]);
+      expect((await runAlerts({ ...input, claimant: 'two' })).sent).toHaveLength(1);
       expect(slack.requests).toHaveLength(1);
     } finally {
       await store.close();

@@ -4,12 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertBlocks } from '../../src/budgets/alerts.js';
+import { alertBlocks, recommendationsToGetUnder } from '../../src/budgets/alert-message.js';
+import { scopedRecommendations } from '../../src/budgets/alerts.js';
+import { writeChannelStatus } from '../../src/budgets/channel-status.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { BudgetSchema, ConfigSchema } from '../../src/config.js';
 import { demoHistorySnapshots, generateDemoFleet } from '../../src/demo/fleet.js';
 import { analyzeSnapshot } from '../../src/engine/analyze.js';
-import { writeWeeklyReport } from '../../src/report/weekly.js';
+import { buildWeeklyReport, reportWindow, writeWeeklyReport } from '../../src/report/weekly.js';
+import type { Recommendation } from '../../src/domain/recommendation.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,6 +29,8 @@ function golden(name: string, actual: string) {
 const NOW = Date.UTC(2026, 10, 23, 8); // Monday 08:00 UTC, when the scheduled report runs
 let dir: string;
 let out: Awaited<ReturnType<typeof writeWeeklyReport>>;
+let pastWeek: Awaited<ReturnType<typeof buildWeeklyReport>>;
+let awsRecs: Recommendation[] = [];
 const catalog = loadCatalog();
 const config = ConfigSchema.parse({ budgets: [{ name: 'fleet', amountUsd: 450000 }, { name: 'aws-small', amountUsd: 50000, scope: { cloud: 'aws' }, channels: [{ slackWebhook: { env: 'SLACK' } }] }] });
 
@@ -35,7 +40,11 @@ beforeAll(async () => {
   const fleet = generateDemoFleet({ seed: 3, nowMs: NOW, instanceCount: 300 });
   for (const s of [...demoHistorySnapshots({ seed: 3, nowMs: NOW, current: fleet }), fleet]) await store.writeSnapshot(s);
   await store.writeResults(await analyzeSnapshot({ meta: fleet, instances: fleet.instances, seriesByInstance: store.seriesByInstance(fleet.id), catalog, settings: config.engine, nowMs: NOW }));
+  // A dead alert channel must show in the report's budget section.
+  await writeChannelStatus(store, { channel: 'env:SLACK', state: 'dead', atMs: NOW - 3_600_000, alertKey: 'budget-alert:aws-small:2026-11:actual:50:env:SLACK', detail: 'webhook answered 404 no_service' });
   out = await writeWeeklyReport({ store, catalog, config, nowMs: NOW, link: 'https://rightsize.example/v1/reports/weekly/latest' });
+  pastWeek = await buildWeeklyReport({ store, catalog, config, nowMs: NOW, isoWeek: '2026-W46' });
+  awsRecs = (await scopedRecommendations(store, config.budgets)).get('aws-small') ?? [];
   await store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,6 +65,27 @@ describe('weekly report', () => {
     expect(out.keys).toEqual(['reports/weekly/2026-W47.json', 'reports/weekly/2026-W47.html', 'reports/weekly/2026-W47.md']);
   });
 
+  it('shows each budget channel\'s delivery state, a dead webhook with its reason', () => {
+    const aws = out.report.budgets.find((b) => b.name === 'aws-small');
+    expect(aws?.channels).toEqual([{ channel: 'env:SLACK', state: 'dead', atMs: NOW - 3_600_000, detail: 'webhook answered 404 no_service' }]);
+    expect(out.markdown).toContain('env:SLACK dead (webhook answered 404 no_service)');
+    expect(JSON.stringify(out.slackSummary)).toContain('env:SLACK (dead)');
+  });
+
+  it('reports an exact ISO week on request: Monday to Monday UTC, compared with the week before', () => {
+    expect(reportWindow(NOW, '2026-W46')).toEqual({ isoWeek: '2026-W46', startMs: Date.UTC(2026, 10, 9), endMs: Date.UTC(2026, 10, 16) });
+    expect(reportWindow(NOW, '2026-W48')).toEqual({ isoWeek: '2026-W48', startMs: Date.UTC(2026, 10, 23), endMs: NOW }); // the current week, so far
+    expect(() => reportWindow(NOW, '2026-W49')).toThrow('has not started');
+    expect(pastWeek.isoWeek).toBe('2026-W46');
+    expect(pastWeek.report.weekStart).toBe('2026-11-09T00:00:00.000Z');
+    expect(pastWeek.report.spend.daily.map((d) => d.day)).toEqual(Array.from({ length: 14 }, (_, i) => new Date(Date.UTC(2026, 10, 2 + i)).toISOString().slice(0, 10)));
+    // The daily spends of the window's 7 days add up to its weekly total (independent sums of the same ledger).
+    const week = pastWeek.report.spend.daily.slice(7).reduce((a, d) => a + d.usd, 0);
+    expect(week).toBeCloseTo(pastWeek.report.spend.thisWeekUsd, 0);
+    const prior = pastWeek.report.spend.daily.slice(0, 7).reduce((a, d) => a + d.usd, 0);
+    expect(prior).toBeCloseTo(pastWeek.report.spend.lastWeekUsd, 0);
+  });
+
   it('matches the golden Markdown, JSON and Slack summary', () => {
     golden('weekly-report.md', out.markdown);
     golden('weekly-report.json', out.json);
@@ -65,7 +95,11 @@ describe('weekly report', () => {
   it('matches the golden Block Kit alert payload', () => {
     const status = out.report.budgets.find((b) => b.name === 'aws-small');
     if (!status) throw new Error('missing budget');
-    golden('budget-alert-blocks.json', `${JSON.stringify(alertBlocks(status, { pct: 100, kind: 'forecast' }, [], 'https://rightsize.example/r'), null, 2)}\n`);
+    expect(awsRecs.length).toBeGreaterThan(3);
+    expect(awsRecs.every((r) => r.cloud === 'aws')).toBe(true);
+    const plan = recommendationsToGetUnder(status, awsRecs);
+    expect(plan.picks.map((r) => r.monthlySavingsUsd)).toEqual([...awsRecs.map((r) => r.monthlySavingsUsd)].sort((a, b) => b - a).slice(0, 3));
+    golden('budget-alert-blocks.json', `${JSON.stringify(alertBlocks(status, { pct: 100, kind: 'forecast' }, plan, 'https://rightsize.example/r'), null, 2)}\n`);
     expect(BudgetSchema.parse({ name: 'x', amountUsd: 1 }).timeZone).toBe('UTC');
   });
 

@@ -154,6 +154,15 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
       expect(await store.claimAlert('budget:2026-11:actual:80', 'again', T0 + 3)).toBe('already-sent');
     });
 
+    it('lets a claim abandoned past its 15-minute lease be claimed again, but never a live or sent one', async () => {
+      expect(await store.claimAlert('k', 'dead-run', T0)).toBe('claimed');
+      expect(await store.claimAlert('k', 'next', T0 + 14 * 60_000)).toBe('claimed-by-other');
+      expect(await store.claimAlert('k', 'later', T0 + 16 * 60_000)).toBe('claimed');
+      expect(await store.claimAlert('k', 'again', T0 + 17 * 60_000)).toBe('claimed-by-other');
+      await store.markAlertSent('k', T0 + 17 * 60_000);
+      expect(await store.claimAlert('k', 'much-later', T0 + 99 * 60_000)).toBe('already-sent');
+    });
+
     it('stores blobs and lists them by prefix', async () => {
       await store.putBlob('reports/weekly/2026-W46.html', 'text/html', '<p>a</p>');
       await store.putBlob('reports/weekly/2026-W47.html', 'text/html', '<p>b</p>');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { runAlerts, webhookResolver } from '../../budgets/alerts.js';
-import { budgetStatuses } from '../../budgets/evaluate.js';
+import { checkBudgets } from '../../budgets/check.js';
+import { webhookResolver } from '../../budgets/webhooks.js';
+import { usd } from '../../report/format.js';
 import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Command } from '../context.js';
 
@@ -10,15 +11,15 @@ export const alertsCommand: Command = async (ctx) => {
   const catalog = loadCatalog(ctx.config.catalogDir);
   const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
   try {
-    const nowMs = ctx.nowMs();
-    const statuses = await budgetStatuses({ store, catalog, budgets: ctx.config.budgets, nowMs });
-    const latest = await store.latestSnapshot();
-    const recommendations = latest ? (await store.listRecommendations(latest.id, {}, { limit: 50 })).items : [];
-    const result = await runAlerts({
-      store, statuses, budgets: ctx.config.budgets, resolveWebhook: webhookResolver(ctx.env), recommendations, nowMs, claimant: randomUUID(),
+    const { statuses, result } = await checkBudgets({
+      store, catalog, budgets: ctx.config.budgets, resolveWebhook: webhookResolver(ctx.env), nowMs: ctx.nowMs(), claimant: randomUUID(),
       ...(ctx.config.server.publicBaseUrl ? { link: `${ctx.config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` } : {}),
     });
-    for (const s of statuses) ctx.stdout.write(`${s.name} ${s.period}: actual $${s.actualUsd.toFixed(2)}, forecast $${s.forecastUsd.toFixed(2)} of $${s.amountUsd} — crossed: ${s.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || 'none'}\n`);
+    if (statuses.length === 0) ctx.stdout.write('No budgets configured (add `budgets` to the config).\n');
+    for (const s of statuses) {
+      ctx.stdout.write(`${s.name} ${s.period}: actual ${usd(s.actualUsd)}, forecast ${usd(s.forecastUsd)} of ${usd(s.amountUsd)}; crossed: ${s.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || 'none'}\n`);
+      for (const c of s.channels.filter((c) => c.state !== 'ok' && c.state !== 'never-used')) ctx.stdout.write(`  channel ${c.channel}: ${c.state}${c.detail ? ` (${c.detail})` : ''}\n`);
+    }
     ctx.stdout.write(`alerts: ${result.sent.length} sent, ${result.alreadySent.length} already sent, ${result.claimedByOther.length} held by another run, ${result.failed.length} failed (retried next run), ${result.dead.length} dead webhooks\n`);
     for (const f of [...result.failed, ...result.dead]) ctx.stderr.write(`  ${f.key}: ${f.detail}\n`);
     return result.failed.length > 0 ? 1 : 0;

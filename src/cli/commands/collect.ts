@@ -7,7 +7,7 @@ import type { Command } from '../context.js';
  * scope. Collector modules (and their SDKs) are loaded only here. Exit 1 when no scope succeeded.
  */
 export const collectCommand: Command = async (ctx) => {
-  const { collectAll, awsCollector, azureCollector } = await import('../../collectors/run.js');
+  const { collectAll, awsCollector, azureCollector, gcpCollector } = await import('../../collectors/run.js');
   const collectors: CloudCollector[] = [];
   if (ctx.config.aws.enabled) collectors.push(await awsCollector(ctx.config.aws));
   if (ctx.config.azure.enabled) {
@@ -15,10 +15,9 @@ export const collectCommand: Command = async (ctx) => {
     const catalog = loadCatalog(ctx.config.catalogDir);
     collectors.push(await azureCollector(ctx.config.azure, (size) => catalog.type('azure', size)?.memoryGiB));
   }
-  const notYet = (['gcp'] as const).filter((c) => ctx.config[c].enabled);
-  if (notYet.length > 0) ctx.stderr.write(`rightsize: ${notYet.join(', ')} collection is not implemented yet; skipping (see the open collectors issue)\n`);
+  if (ctx.config.gcp.enabled) collectors.push(await gcpCollector(ctx.config.gcp));
   if (collectors.length === 0) {
-    ctx.stderr.write('rightsize: no collector enabled: set aws.enabled or azure.enabled to true in the config\n');
+    ctx.stderr.write('rightsize: no collector enabled: set aws.enabled, gcp.enabled or azure.enabled to true in the config\n');
     return 2;
   }
   let done = 0;

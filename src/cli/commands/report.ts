@@ -2,30 +2,37 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Config } from '../../config.js';
+import { RightsizeError } from '../../errors.js';
 import { writeWeeklyReport } from '../../report/weekly.js';
 import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Store } from '../../store/store.js';
 import type { Command, CommandContext } from '../context.js';
 
-/** Builds and stores the weekly report, writes the three files to `<dir>/reports/` and returns the HTML path. */
-export async function writeReportFiles(ctx: CommandContext, store: Store, catalog: Catalog, config: Config, dir: string): Promise<string> {
-  const out = await ctx.progress.step('Wrote weekly report', () => writeWeeklyReport({ store, catalog, config, nowMs: ctx.nowMs(), ...(config.server.publicBaseUrl ? { link: `${config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` } : {}) }), (r) => r.report.isoWeek);
+/**
+ * Builds and stores the weekly report, writes the three files to `<dir>/reports/weekly-<isoWeek>.{html,md,json}`
+ * and returns the HTML path. Without `isoWeek`, the 7 days before now.
+ */
+export async function writeReportFiles(ctx: CommandContext, store: Store, catalog: Catalog, config: Config, dir: string, isoWeek?: string): Promise<string> {
+  const link = config.server.publicBaseUrl ? `${config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` : undefined;
+  const out = await ctx.progress.step('Wrote weekly report', () => writeWeeklyReport({ store, catalog, config, nowMs: ctx.nowMs(), ...(isoWeek ? { isoWeek } : {}), ...(link ? { link } : {}) }), (r) => r.isoWeek);
   const reportsDir = path.join(dir, 'reports');
   mkdirSync(reportsDir, { recursive: true });
-  const base = path.join(reportsDir, `weekly-${out.report.isoWeek}`);
+  const base = path.join(reportsDir, `weekly-${out.isoWeek}`);
   writeFileSync(`${base}.html`, out.html);
   writeFileSync(`${base}.md`, out.markdown);
   writeFileSync(`${base}.json`, out.json);
   return `${base}.html`;
 }
 
-/** `rightsize report`: the weekly report for the configured store. */
-export const reportCommand: Command = async (ctx) => {
+/** `rightsize report [<isoWeek>] [--out <dir>]`: the weekly report for the configured store. */
+export const reportCommand: Command = async (ctx, positionals) => {
+  const isoWeek = positionals[0];
+  if (isoWeek !== undefined && !/^\d{4}-W\d{2}$/.test(isoWeek)) throw new RightsizeError(`rightsize report: week ${JSON.stringify(isoWeek)} must look like 2026-W47`);
   const { loadCatalog } = await import('../../catalog/load.js');
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
   const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
   try {
-    const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.config.dataDir);
+    const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.flags.out ?? ctx.config.dataDir, isoWeek);
     ctx.stdout.write(`Weekly report: ${file} (also .md and .json)\n`);
     return 0;
   } finally {

@@ -24,6 +24,9 @@ type Row = Record<string, unknown>;
 
 const DAY_MS = 86_400_000;
 
+/** How long a claimed-but-unsent alert blocks other runs: longer than any send with its retries takes. */
+export const ALERT_CLAIM_LEASE_MS = 15 * 60_000;
+
 /** Float32Array → Buffer without copying; SQLite copies on bind. */
 function f32ToBlob(values: Float32Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
@@ -112,6 +115,7 @@ export class SqliteStore implements Store {
       plan: db.prepare('SELECT row FROM purchase_plans WHERE snapshot_id = ? AND pool = ?'),
       alert: db.prepare('SELECT state, claimant FROM alerts WHERE key = ?'),
       claim: db.prepare("INSERT INTO alerts (key, state, claimant, claimed_at_ms) VALUES (?, 'claimed', ?, ?) ON CONFLICT (key) DO NOTHING"),
+      takeOver: db.prepare("UPDATE alerts SET claimant = ?, claimed_at_ms = ? WHERE key = ? AND state = 'claimed' AND claimed_at_ms < ?"),
       markSent: db.prepare("UPDATE alerts SET state = 'sent', sent_at_ms = ? WHERE key = ?"),
       release: db.prepare("DELETE FROM alerts WHERE key = ? AND state = 'claimed'"),
       recordError: db.prepare(
@@ -298,6 +302,8 @@ export class SqliteStore implements Store {
     // INSERT … ON CONFLICT DO NOTHING is atomic under SQLite's write lock, across connections and processes.
     const inserted = this.stmts.claim.run(key, claimant, nowMs).changes === 1;
     if (inserted) return 'claimed';
+    // A claim whose run died before sending or releasing is taken over once its lease has expired.
+    if (this.stmts.takeOver.run(claimant, nowMs, key, nowMs - ALERT_CLAIM_LEASE_MS).changes === 1) return 'claimed';
     const row = this.stmts.alert.get(key) as { state: string; claimant: string } | undefined;
     if (row?.state === 'sent') return 'already-sent';
     return 'claimed-by-other';

@@ -1,0 +1,86 @@
+import type { Instance } from '../../domain/instance.js';
+import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
+import { HOUR_MS } from '../../domain/utilization.js';
+import type { CollectWindow, PartialSnapshot } from '../collector.js';
+import { CollectError, statusOfError } from '../collector.js';
+import { TimeSeriesSchema, parseGceInstance } from './parse.js';
+
+/** The two client calls used, typed structurally so tests and the CLI inject the real per-service gax clients. */
+export interface GcpClients {
+  instances: { aggregatedListAsync(req: { project: string; maxResults?: number; returnPartialSuccess?: boolean }): AsyncIterable<[string, { instances?: unknown[] | null }]> };
+  monitoring: { listTimeSeriesAsync(req: Record<string, unknown>): AsyncIterable<unknown> };
+}
+
+/** CPU from the hypervisor (fraction 0–1), memory from the Ops Agent (percent). One query per metric × aligner. */
+const METRICS: { metric: Metric; filter: string; scale: number }[] = [
+  { metric: 'cpu', filter: 'metric.type="compute.googleapis.com/instance/cpu/utilization"', scale: 100 },
+  { metric: 'mem', filter: 'metric.type="agent.googleapis.com/memory/percent_used" AND metric.labels.state="used"', scale: 1 },
+];
+
+/**
+ * Collects one project: every instance across zones with `instances.aggregatedList` (pages of 500), then hourly
+ * Maximum and Mean of CPU and agent memory for the whole project with `timeSeries.list` (one query per metric and
+ * aligner, paged), mapped back by `resource.labels.instance_id`. Returns one partial per region.
+ */
+export async function collectGcpProject(project: string, window: CollectWindow, clients: GcpClients): Promise<PartialSnapshot[]> {
+  const calls: Record<string, number> = { aggregatedList: 0, listTimeSeries: 0 };
+  const instances: Instance[] = [];
+  try {
+    for await (const [, scoped] of clients.instances.aggregatedListAsync({ project, maxResults: 500, returnPartialSuccess: true })) {
+      for (const raw of scoped.instances ?? []) instances.push(parseGceInstance(raw, project));
+    }
+    calls['aggregatedList'] = 1;
+  } catch (err) {
+    return [{ instances: [], series: [], calls, scope: { cloud: 'gcp', account: project, region: '*', status: statusOfError(err), message: `instances.aggregatedList: ${(err as Error).message.split('\n')[0]}`, instanceCount: 0 } }];
+  }
+  const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
+  const byId = new Map(instances.map((i) => [i.id, i]));
+  const buffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
+  let failure: string | undefined;
+  let failureStatus: ReturnType<typeof statusOfError> = 'error';
+  try {
+    for (const m of METRICS) {
+      for (const [aligner, field] of [['ALIGN_MAX', 'max'], ['ALIGN_MEAN', 'mean']] as const) {
+        calls['listTimeSeries'] = (calls['listTimeSeries'] ?? 0) + 1;
+        const req = {
+          name: `projects/${project}`,
+          filter: `${m.filter} AND resource.type="gce_instance"`,
+          interval: { startTime: { seconds: Math.floor(window.startMs / 1000) }, endTime: { seconds: Math.floor(window.endMs / 1000) } },
+          aggregation: { alignmentPeriod: { seconds: 3600 }, perSeriesAligner: aligner },
+          view: 'FULL',
+        };
+        for await (const raw of clients.monitoring.listTimeSeriesAsync(req)) {
+          const parsed = TimeSeriesSchema.safeParse(raw);
+          if (!parsed.success) throw new CollectError('parse-error', `gcp timeSeries.list ${project}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}`);
+          const id = parsed.data.resource.labels['instance_id'];
+          if (!id || !byId.has(id)) continue;
+          const key = `${id}|${m.metric}`;
+          const buf = buffers.get(key) ?? { max: new Float32Array(hours).fill(Number.NaN), mean: new Float32Array(hours).fill(Number.NaN) };
+          buffers.set(key, buf);
+          for (const p of parsed.data.points) {
+            const end = typeof p.interval.endTime === 'string' ? Date.parse(p.interval.endTime) : Number(p.interval.endTime.seconds) * 1000;
+            // An aligned point stamped at an hour's end describes the hour before it.
+            const h = Math.round((end - window.startMs) / HOUR_MS) - 1;
+            const v = p.value.doubleValue ?? (p.value.int64Value !== undefined && p.value.int64Value !== null ? Number(p.value.int64Value) : undefined);
+            if (h < 0 || h >= hours || v === undefined || v === null) continue;
+            buf[field][h] = v * m.scale;
+          }
+        }
+      }
+    }
+  } catch (err) {
+    failureStatus = statusOfError(err);
+    failure = `inventory collected; timeSeries.list failed: ${(err as Error).message.split('\n')[0]}`;
+  }
+  const series: UtilizationSeries[] = [...buffers.entries()].map(([key, b]) => {
+    const [instanceId, metric] = key.split('|') as [string, Metric];
+    return { instanceId, metric, startMs: window.startMs, max: b.max, mean: b.mean };
+  });
+  const regions = [...new Set(instances.map((i) => i.region))].sort();
+  if (regions.length === 0) return [{ instances: [], series: [], calls, scope: { cloud: 'gcp', account: project, region: '*', status: failure ? failureStatus : 'ok', ...(failure ? { message: failure } : {}), instanceCount: 0 } }];
+  return regions.map((region) => {
+    const here = instances.filter((i) => i.region === region);
+    const ids = new Set(here.map((i) => i.id));
+    return { instances: here, series: series.filter((s) => ids.has(s.instanceId)), calls, scope: { cloud: 'gcp' as const, account: project, region, status: failure ? failureStatus : ('ok' as const), ...(failure ? { message: failure } : {}), instanceCount: here.length } };
+  });
+}

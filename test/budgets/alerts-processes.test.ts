@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { makeSnapshot } from '../helpers/fixtures-snapshot.js';
+import { startSlackServer } from '../helpers/slack-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `rightsize alerts` in its own process, as overlapping scheduled runs would be. */
+function rightsizeAlerts(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'src/cli/main.ts'), 'alerts'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+it('twenty concurrent `rightsize alerts` processes send exactly one message per threshold crossed', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rightsize-alert-procs-'));
+  const slack = await startSlackServer();
+  try {
+    const store = openSqliteStore({ dataDir: dir });
+    await store.writeSnapshot(makeSnapshot('p1', Date.now() - 2 * 3_600_000, 6));
+    await store.close();
+    writeFileSync(
+      path.join(dir, 'rightsize.config.json'),
+      JSON.stringify({ dataDir: dir, budgets: [{ name: 'tiny', amountUsd: 0.01, thresholds: [{ pct: 50, kind: 'actual' }, { pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { env: 'SLACK_HOOK' } }] }] }),
+    );
+    const runs = await Promise.all(Array.from({ length: 20 }, () => rightsizeAlerts(dir, { SLACK_HOOK: slack.url('/hook') })));
+    expect(runs.map((r) => r.code), runs[0]?.stderr).toEqual(Array(20).fill(0));
+    expect(slack.requests.map((r) => (r.body as { text: string }).text).sort()).toEqual(['Budget tiny has spent 100% of $0 (2026-11)', 'Budget tiny has spent 50% of $0 (2026-11)'].map((t) => t.replace('2026-11', periodLabel())).sort());
+    const sentCounts = runs.map((r) => Number(/alerts: (\d+) sent/.exec(r.stdout)?.[1]));
+    expect(sentCounts.reduce((a, b) => a + b, 0)).toBe(2);
+  } finally {
+    await slack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+function periodLabel(): string {
+  const d = new Date();
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}

@@ -1,0 +1,72 @@
+import { InstancesClient } from '@google-cloud/compute/build/src/v1/instances_client.js';
+import { MetricServiceClient } from '@google-cloud/monitoring/build/src/v3/metric_service_client.js';
+import { afterEach, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.js';
+import type { GcpClients } from '../../src/collectors/gcp/collect.js';
+import { collectGcpProject } from '../../src/collectors/gcp/collect.js';
+import { startGcpWireServer } from '../helpers/gcp-wire-server.js';
+
+const H = 3_600_000;
+const END = Date.UTC(2026, 10, 20);
+let servers: Awaited<ReturnType<typeof startGcpWireServer>>[] = [];
+afterEach(async () => {
+  for (const s of servers) {
+    expect(s.unexpected).toEqual([]);
+    await s.close();
+  }
+  servers = [];
+});
+
+/** Real per-service gax clients in REST fallback mode, pointed at the local server with a stand-in auth client. */
+function clients(port: number): GcpClients {
+  const authClient = { getRequestHeaders: async () => new Headers(), fetch: (url: string, init: RequestInit) => fetch(url, init) };
+  const opts = { fallback: 'rest', apiEndpoint: '127.0.0.1', port, protocol: 'http', authClient } as never;
+  return { instances: new InstancesClient(opts) as unknown as GcpClients['instances'], monitoring: new MetricServiceClient(opts) as unknown as GcpClients['monitoring'] };
+}
+
+const vm = (id: number, zone: string, machine: string, extra: Record<string, unknown> = {}) => ({
+  id: String(7000000000000000000n + BigInt(id)),
+  name: `vm-${id}`,
+  machineType: `https://www.googleapis.com/compute/v1/projects/p1/zones/${zone}/machineTypes/${machine}`,
+  zone: `https://www.googleapis.com/compute/v1/projects/p1/zones/${zone}`,
+  status: 'RUNNING',
+  creationTimestamp: '2026-01-02T03:04:05.000-08:00',
+  labels: { team: 'ml' },
+  ...extra,
+});
+
+it('pages aggregatedList across zones, names N1+GPU types as the catalog does, and reads CPU and memory', async () => {
+  const s = await startGcpWireServer({
+    instances: {
+      'us-central1-a': [vm(1, 'us-central1-a', 'n2-standard-8'), vm(2, 'us-central1-a', 'n1-standard-8', { guestAccelerators: [{ acceleratorType: 'projects/p1/zones/us-central1-a/acceleratorTypes/nvidia-tesla-t4', acceleratorCount: 1 }] })],
+      'us-central1-b': [vm(3, 'us-central1-b', 'e2-standard-4', { scheduling: { provisioningModel: 'SPOT' } })],
+      'europe-west4-a': [vm(4, 'europe-west4-a', 'n2-standard-4', { status: 'TERMINATED' })],
+    },
+    pageSize: 2,
+    // CPU is a fraction (0.25 → 25 %), agent memory a percent.
+    metric: (type, aligner) => (type.includes('cpu') ? (aligner === 'ALIGN_MAX' ? 0.25 : 0.1) : aligner === 'ALIGN_MAX' ? 40 : 30),
+  });
+  servers.push(s);
+  const parts = await collectGcpProject('p1', { startMs: END - 24 * H, endMs: END }, clients(s.port));
+  expect(s.requests.filter((r) => r.includes('aggregated'))).toHaveLength(2); // 4 instances, 2 per page
+  expect(parts.map((p) => `${p.scope.region}:${p.scope.status}:${p.scope.instanceCount}`)).toEqual(['europe-west4:ok:1', 'us-central1:ok:3']);
+  const all = parts.flatMap((p) => p.instances);
+  const gpu = all.find((i) => i.name === 'vm-2');
+  expect(gpu?.type).toBe('n1-standard-8+nvidia-tesla-t4x1');
+  expect(loadCatalog().type('gcp', gpu?.type as string)?.gpu).toMatchObject({ count: 1, model: 't4' });
+  expect(all.find((i) => i.name === 'vm-3')).toMatchObject({ lifecycle: 'spot', zone: 'us-central1-b', region: 'us-central1' });
+  expect(all.find((i) => i.name === 'vm-4')?.state).toBe('stopped');
+  expect(all.find((i) => i.name === 'vm-1')).toMatchObject({ id: '7000000000000000001', tags: { team: 'ml' }, launchedAt: '2026-01-02T11:04:05.000Z' });
+  const cpu = parts.flatMap((p) => p.series).find((x) => x.instanceId === '7000000000000000001' && x.metric === 'cpu');
+  expect(cpu?.max[5]).toBeCloseTo(25, 5);
+  expect(cpu?.mean[5]).toBeCloseTo(10, 5);
+  expect(parts.flatMap((p) => p.series).find((x) => x.instanceId === '7000000000000000001' && x.metric === 'mem')?.max[5]).toBe(40);
+  expect(s.requests.filter((r) => r.includes('timeSeries'))).toHaveLength(4); // 2 metrics × 2 aligners for the whole project
+});
+
+it('names a project without permission auth-failed', async () => {
+  const s = await startGcpWireServer({ instances: {}, failingProjects: ['p1'] });
+  servers.push(s);
+  const parts = await collectGcpProject('p1', { startMs: END - 24 * H, endMs: END }, clients(s.port));
+  expect(parts[0]?.scope).toMatchObject({ status: 'auth-failed', instanceCount: 0 });
+});
