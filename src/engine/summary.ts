@@ -87,9 +87,13 @@ function select(a: Float64Array, k: number, lo: number, hi: number): void {
  * Summary of a series' hourly maxima over [windowStartMs, windowEndMs). Same numbers as `digestOf` + `quantile`
  * (tested), but only the upper half is sorted: every reported percentile is at or above the median.
  */
+let scratch = new Float64Array(1024);
+
 export function summarize(series: UtilizationSeries, windowStartMs: number, windowEndMs: number): UtilizationSummary {
   const { values, coverage } = windowValues(series, windowStartMs, windowEndMs);
-  const buf = new Float64Array(values.length);
+  // One reusable buffer: summaries return numbers only, so nothing keeps a reference to it between calls.
+  if (scratch.length < values.length) scratch = new Float64Array(values.length * 2);
+  const buf = scratch;
   let n = 0;
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
