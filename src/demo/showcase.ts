@@ -79,6 +79,14 @@ export const SHOWCASE: readonly ShowcaseSpec[] = [
     profile: { archetype: 'gpu-busy', cpu: cycle(60, 0.2), memPeakPct: 55, gpu: { kind: 'busy', pod: 2, utilScale: 1, memPeakGiB: 72 } },
   },
   {
+    key: 'gpu-fewer', expect: 'gpu-fewer', cloud: 'aws', account: AWS_ML, region: 'us-east-1', zone: 'us-east-1c',
+    id: 'i-0c0ffee0000000005', name: 'showcase-serve-h100', type: 'p5.48xlarge',
+    tags: { team: 'ml', env: 'prod', app: 'llm-serve', showcase: 'gpu-fewer' }, launchedDaysAgo: 60,
+    // 8 × H100 at p95 9 % is 8 × 0.09 × 3.17 = 2.3 A100-equivalents, and a 60 GiB peak per GPU rules out every
+    // smaller-memory model: one H100 (p5.4xlarge) carries it at 90 % of its 80 % target.
+    profile: { archetype: 'gpu-trace', cpu: steady(3), memPeakPct: 8, gpu: { kind: 'trace', pod: 1, utilScale: 1, memPeakGiB: 60, utilP95Pct: 9 } },
+  },
+  {
     key: 'new', expect: 'skip: insufficient-data', cloud: 'gcp', account: GCP_WEB, region: 'us-central1', zone: 'us-central1-b',
     id: '7000000000000000002', name: 'showcase-just-launched', type: 'e2-standard-4',
     tags: { team: 'web', env: 'prod', app: 'storefront', showcase: 'insufficient-data' }, launchedDaysAgo: 10 / 24,
