@@ -43,7 +43,7 @@ export const demoCommand: Command = async (ctx) => {
     // The demo shows a budget even with none configured: one over the whole demo fleet, no Slack channel.
     const demoConfig = ctx.config.budgets.length > 0 ? ctx.config : { ...ctx.config, budgets: [BudgetSchema.parse({ name: 'demo-fleet', amountUsd: 450_000 })] };
     const reportFile = await writeReportFiles(ctx, store, catalog, demoConfig, dataDir);
-    ctx.stdout.write(`\nWeekly report: ${reportFile} (open it in a browser; .md and .json beside it)\n`);
+    (ctx.flags.json ? ctx.stderr : ctx.stdout).write(`\nWeekly report: ${reportFile} (open it in a browser; .md and .json beside it)\n`);
     if (!ctx.flags.serve) return 0;
     await serveApi({ ...ctx, config: demoConfig }, store, catalog);
     return 0;
