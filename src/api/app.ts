@@ -45,7 +45,10 @@ const json = (schema: z.ZodType, description: string) => ({ 200: { content: { 'a
  * already built is several times cheaper than a middleware that clones and re-reads the response stream.
  */
 function jsonWithEtag(c: Context, body: unknown): Response {
-  const text = JSON.stringify(body);
+  return jsonTextWithEtag(c, JSON.stringify(body));
+}
+
+function jsonTextWithEtag(c: Context, text: string): Response {
   const tag = `"${createHash('sha1').update(text).digest('base64url')}"`;
   c.header('etag', tag);
   c.header('cache-control', 'private, no-cache');
@@ -121,7 +124,14 @@ export function createApp(deps: AppDeps) {
     const { limit, cursor, snapshot, ...filter } = c.req.valid('query');
     const meta = await snapshotFor(snapshot);
     if (!meta) return c.json({ items: [], snapshotId: null }, 200);
-    const page = await deps.store.listRecommendations(meta.id, defined(filter) as RecommendationFilter, { limit, ...(cursor ? { cursor } : {}) });
+    const pageRequest = { limit, ...(cursor ? { cursor } : {}) };
+    if (deps.store.listRecommendationsJson) {
+      // Rows are served as the JSON the store holds: no parse and re-serialize of every item.
+      const raw = await deps.store.listRecommendationsJson(meta.id, defined(filter) as RecommendationFilter, pageRequest);
+      const text = `{"items":[${raw.itemsJson.join(',')}]${raw.nextCursor ? `,"nextCursor":${JSON.stringify(raw.nextCursor)}` : ''},"snapshotId":${JSON.stringify(meta.id)}}`;
+      return jsonTextWithEtag(c, text) as never;
+    }
+    const page = await deps.store.listRecommendations(meta.id, defined(filter) as RecommendationFilter, pageRequest);
     return jsonWithEtag(c, { ...page, snapshotId: meta.id }) as never;
   });
 

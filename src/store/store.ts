@@ -70,6 +70,12 @@ export interface Store {
 
   writeResults(results: AnalysisResults): Promise<void>;
   listRecommendations(snapshotId: string, filter: RecommendationFilter, page: PageRequest): Promise<Page<Recommendation>>;
+  /**
+   * Optional fast path for the API's busiest list: the same page as `listRecommendations`, with each item as the
+   * JSON text the store holds (written by this process from validated values), so it is served without a
+   * parse/serialize round trip.
+   */
+  listRecommendationsJson?(snapshotId: string, filter: RecommendationFilter, page: PageRequest): Promise<{ itemsJson: string[]; nextCursor?: string }>;
   getRecommendation(id: string): Promise<Recommendation | undefined>;
   listSkips(snapshotId: string): Promise<Skip[]>;
   listPurchasePlans(snapshotId: string): Promise<PurchasePlan[]>;

@@ -127,6 +127,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
       const expectedFiltered = recs.filter((r) => r.cloud === 'gcp' && r.kind === 'downsize' && r.monthlySavingsUsd >= 20);
       expect(filtered.items.map((r) => r.id).sort()).toEqual(expectedFiltered.map((r) => r.id).sort());
       expect(await store.getRecommendation(recs[3]!.id)).toEqual(recs[3]);
+      if (store.listRecommendationsJson) {
+        // The JSON fast path returns exactly the same page.
+        const parsedPage = await store.listRecommendations('s1', { cloud: 'aws', sort: 'risk' }, { limit: 5 });
+        const rawPage = await store.listRecommendationsJson('s1', { cloud: 'aws', sort: 'risk' }, { limit: 5 });
+        expect(rawPage.itemsJson.map((j) => JSON.parse(j) as unknown)).toEqual(parsedPage.items);
+        expect(rawPage.nextCursor).toBe(parsedPage.nextCursor);
+      }
     });
 
     it('stores skips and purchase plans per snapshot', async () => {

@@ -247,6 +247,17 @@ export class SqliteStore implements Store {
   }
 
   async listRecommendations(snapshotId: string, filter: RecommendationFilter, page: PageRequest): Promise<Page<Recommendation>> {
+    const { rows, byRisk } = this.recommendationRows(snapshotId, filter, page);
+    return toPage(rows, page.limit, parseRow<Recommendation>, (r) => recommendationKey(r, byRisk));
+  }
+
+  async listRecommendationsJson(snapshotId: string, filter: RecommendationFilter, page: PageRequest): Promise<{ itemsJson: string[]; nextCursor?: string }> {
+    const { rows, byRisk } = this.recommendationRows(snapshotId, filter, page);
+    const out = toPage(rows, page.limit, (r) => r['row'] as string, (r) => recommendationKey(r, byRisk));
+    return { itemsJson: out.items, ...(out.nextCursor ? { nextCursor: out.nextCursor } : {}) };
+  }
+
+  private recommendationRows(snapshotId: string, filter: RecommendationFilter, page: PageRequest): { rows: Row[]; byRisk: boolean } {
     const clauses = ['snapshot_id = ?'];
     const params: (string | number)[] = [snapshotId];
     for (const column of ['cloud', 'account', 'region', 'kind'] as const) {
@@ -274,10 +285,7 @@ export class SqliteStore implements Store {
     }
     const order = byRisk ? 'risk DESC, savings_usd DESC, id' : 'savings_usd DESC, id';
     const sql = `SELECT id, risk, savings_usd, row FROM recommendations WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-    const rows = this.prepared(sql).all(...params, page.limit + 1) as Row[];
-    return toPage(rows, page.limit, parseRow<Recommendation>, (r) =>
-      byRisk ? [r['risk'] as number, r['savings_usd'] as number, r['id'] as string] : [r['savings_usd'] as number, r['id'] as string],
-    );
+    return { rows: this.prepared(sql).all(...params, page.limit + 1) as Row[], byRisk };
   }
 
   async getRecommendation(id: string): Promise<Recommendation | undefined> {
@@ -347,6 +355,10 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function recommendationKey(r: Row, byRisk: boolean): (string | number)[] {
+  return byRisk ? [r['risk'] as number, r['savings_usd'] as number, r['id'] as string] : [r['savings_usd'] as number, r['id'] as string];
 }
 
 function snapshotMetaOf(snapshot: Snapshot): SnapshotMeta {
