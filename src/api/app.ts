@@ -48,8 +48,30 @@ function jsonWithEtag(c: Context, body: unknown): Response {
   return jsonTextWithEtag(c, JSON.stringify(body));
 }
 
-function jsonTextWithEtag(c: Context, text: string): Response {
-  const tag = `"${createHash('sha1').update(text).digest('base64url')}"`;
+function etagOf(text: string): string {
+  return `"${createHash('sha1').update(text).digest('base64url')}"`;
+}
+
+/** A small LRU of response bodies (Map keeps insertion order; re-inserting on hit makes it least-recently-used). */
+class BodyCache {
+  private readonly map = new Map<string, { text: string; tag: string }>();
+  constructor(private readonly max: number) {}
+  get(key: string) {
+    const v = this.map.get(key);
+    if (v) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, value: { text: string; tag: string }) {
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+}
+
+function jsonTextWithEtag(c: Context, text: string, knownTag?: string): Response {
+  const tag = knownTag ?? etagOf(text);
   c.header('etag', tag);
   c.header('cache-control', 'private, no-cache');
   if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(tag)) return c.body(null, 304);
@@ -80,6 +102,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   const budgets = deps.budgets ?? { list: async () => [], get: async () => undefined };
+  const listCache = new BodyCache(512);
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
@@ -93,8 +116,16 @@ export function createApp(deps: AppDeps) {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  /** The snapshot a request reads: ?snapshot=<id> or the latest. */
-  const snapshotFor = async (requested: string | undefined) => (requested ? await deps.store.getSnapshotMeta(requested) : await deps.store.latestSnapshot());
+  /** The snapshot a request reads: ?snapshot=<id> or the latest (remembered until the store's change token moves). */
+  let latest: { token: string; meta: Awaited<ReturnType<Store['latestSnapshot']>> } | undefined;
+  const snapshotFor = async (requested: string | undefined) => {
+    if (requested) return deps.store.getSnapshotMeta(requested);
+    const token = deps.store.changeToken?.();
+    if (token !== undefined && latest?.token === token) return latest.meta;
+    const meta = await deps.store.latestSnapshot();
+    if (token !== undefined) latest = { token, meta };
+    return meta;
+  };
 
   app.openapi(createRoute({ method: 'get', path: '/v1/snapshots', tags: ['snapshots'], summary: 'Collection runs with their per-scope statuses', request: { query: PageQuery.omit({ snapshot: true }) }, responses: json(PageOf('SnapshotPage'), 'snapshots, newest first') }), async (c) => {
     const q = c.req.valid('query');
@@ -125,11 +156,18 @@ export function createApp(deps: AppDeps) {
     const meta = await snapshotFor(snapshot);
     if (!meta) return c.json({ items: [], snapshotId: null }, 200);
     const pageRequest = { limit, ...(cursor ? { cursor } : {}) };
+    // Dashboards poll the same pages: reuse the body while the store's change token says nothing was written.
+    const token = deps.store.changeToken?.();
+    const cacheKey = token ? `${token}|${meta.id}|${c.req.url}` : undefined;
+    const cached = cacheKey ? listCache.get(cacheKey) : undefined;
+    if (cached) return jsonTextWithEtag(c, cached.text, cached.tag) as never;
     if (deps.store.listRecommendationsJson) {
       // Rows are served as the JSON the store holds: no parse and re-serialize of every item.
       const raw = await deps.store.listRecommendationsJson(meta.id, defined(filter) as RecommendationFilter, pageRequest);
       const text = `{"items":[${raw.itemsJson.join(',')}]${raw.nextCursor ? `,"nextCursor":${JSON.stringify(raw.nextCursor)}` : ''},"snapshotId":${JSON.stringify(meta.id)}}`;
-      return jsonTextWithEtag(c, text) as never;
+      const tag = etagOf(text);
+      if (cacheKey) listCache.set(cacheKey, { text, tag });
+      return jsonTextWithEtag(c, text, tag) as never;
     }
     const page = await deps.store.listRecommendations(meta.id, defined(filter) as RecommendationFilter, pageRequest);
     return jsonWithEtag(c, { ...page, snapshotId: meta.id }) as never;

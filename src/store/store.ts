@@ -77,6 +77,11 @@ export interface Store {
    */
   listRecommendationsJson?(snapshotId: string, filter: RecommendationFilter, page: PageRequest): Promise<{ itemsJson: string[]; nextCursor?: string }>;
   getRecommendation(id: string): Promise<Recommendation | undefined>;
+  /**
+   * Optional: a token that changes whenever stored data may have changed (any write, from any process). Readers use
+   * it to cache derived responses safely.
+   */
+  changeToken?(): string;
   listSkips(snapshotId: string): Promise<Skip[]>;
   listPurchasePlans(snapshotId: string): Promise<PurchasePlan[]>;
   getPurchasePlan(snapshotId: string, pool: string): Promise<PurchasePlan | undefined>;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../src/api/serve.js';
 import { AUTH, makeApi } from './setup.js';
@@ -171,6 +172,25 @@ describe('routes', () => {
     const id = res.headers.get('x-request-id') as string;
     expect(api.logs.some((l) => l.startsWith(id) && l.includes('GET /v1/snapshots 200'))).toBe(true);
     expect(api.logs.join('\n')).not.toContain('test-token');
+  });
+});
+
+describe('response cache', () => {
+  it('serves fresh pages after results change, from this connection or another one', async () => {
+    const url = '/v1/recommendations?limit=3&sort=risk';
+    const before = (await (await get(url)).json()) as { items: { id: string }[] };
+    expect(before.items).toHaveLength(3);
+    // Another connection (as `rightsize analyze` in another process would) replaces the snapshot's results.
+    const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
+    const other = openSqliteStore({ dataDir: path.dirname((api.store as unknown as { file: string }).file) });
+    const kept = api.results.recommendations.slice(0, 2);
+    await other.writeResults({ snapshotId: api.fleet.id, recommendations: kept, skips: [], plans: [] });
+    await other.close();
+    const after = (await (await get(url)).json()) as { items: { id: string }[] };
+    expect(after.items.map((r) => r.id).sort()).toEqual(kept.map((r) => r.id).sort());
+    // And back through the app's own connection.
+    await api.store.writeResults(api.results);
+    expect(((await (await get(url)).json()) as { items: unknown[] }).items).toHaveLength(3);
   });
 });
 

@@ -74,6 +74,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
 export class SqliteStore implements Store {
   private readonly stmts;
+  /** Bumped on every write through this connection (SQLite's data_version only counts other connections' commits). */
+  private localWrites = 0;
   /** Prepared statements for the dynamic list queries, by SQL text (a handful of filter combinations in practice). */
   private readonly dynamic = new Map<string, Database.Statement>();
 
@@ -130,6 +132,7 @@ export class SqliteStore implements Store {
   async writeSnapshot(snapshot: Snapshot): Promise<void> {
     const meta = SnapshotMetaSchema.parse(snapshotMetaOf(snapshot));
     const s = this.stmts;
+    this.localWrites++;
     this.db.transaction(() => {
       s.insertSnapshot.run(meta.id, Date.parse(meta.finishedAt), JSON.stringify(meta));
       for (const i of snapshot.instances) {
@@ -234,6 +237,7 @@ export class SqliteStore implements Store {
   async writeResults(results: AnalysisResults): Promise<void> {
     const s = this.stmts;
     const id = results.snapshotId;
+    this.localWrites++;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM recommendations WHERE snapshot_id = ?').run(id);
       this.db.prepare('DELETE FROM skips WHERE snapshot_id = ?').run(id);
@@ -334,6 +338,7 @@ export class SqliteStore implements Store {
   }
 
   async putBlob(key: string, contentType: string, body: string): Promise<void> {
+    this.localWrites++;
     this.stmts.putBlob.run(key, contentType, body);
   }
 
@@ -346,7 +351,12 @@ export class SqliteStore implements Store {
     return (this.stmts.listBlobs.all(prefix, prefix) as { key: string }[]).map((r) => r.key);
   }
 
+  changeToken(): string {
+    return `${this.db.pragma('data_version', { simple: true }) as number}:${this.localWrites}`;
+  }
+
   async prune(beforeMs: number): Promise<{ snapshotsDeleted: number }> {
+    this.localWrites++;
     const latest = await this.latestSnapshot();
     const result = this.db.prepare('DELETE FROM snapshots WHERE finished_at_ms < ? AND id <> ?').run(beforeMs, latest?.id ?? '');
     return { snapshotsDeleted: result.changes };
