@@ -151,6 +151,9 @@ export function renderSummary(input: SummaryInput): string {
     out.push('');
     out.push(`Skipped ${int(skips.length)} instances: ${[...byReason.entries()].map(([r, n]) => `${r} ${n}`).join(', ')}`);
   }
+  for (const src of meta.sources ?? []) {
+    if (src.status !== 'ok' || src.message) out.push(`GPU metrics from ${src.kind} ${src.endpoint}: ${src.status}${src.message ? ` (${src.message})` : ''}`);
+  }
   const failed = meta.scopes.filter((s) => s.status !== 'ok');
   if (failed.length > 0) {
     out.push(`Scopes not fully collected: ${failed.map((s) => `${s.cloud}/${s.account}/${s.region} ${s.status}${s.message ? ` (${s.message})` : ''}`).join('; ')}`);

@@ -29,6 +29,10 @@ export const SnapshotMetaSchema = z.object({
   windowStartMs: z.number().int().nonnegative(),
   windowEndMs: z.number().int().nonnegative(),
   scopes: z.array(ScopeResultSchema),
+  /** Non-cloud metric sources (Prometheus/DCGM) and how their collection went. */
+  sources: z
+    .array(z.object({ kind: z.enum(['prometheus']), endpoint: z.string(), status: ScopeStatusSchema, message: z.string().optional(), instancesMatched: z.number().int().nonnegative() }))
+    .optional(),
   instanceCount: z.number().int().nonnegative(),
 });
 export type SnapshotMeta = z.infer<typeof SnapshotMetaSchema>;

@@ -43,10 +43,10 @@ export const collectCommand: Command = async (ctx) => {
       const gpu = await ctx.progress.step('Collected GPU metrics from Prometheus', () => collectPrometheusGpu({ baseUrl: prom.url as string, hostLabels: prom.hostLabels, ...(auth ? { auth } : {}) }, snapshot.instances, { startMs: snapshot.windowStartMs, endMs: snapshot.windowEndMs }), (r) => `${r.series.length / 2} instances matched, ${r.unmatchedHosts.length} hosts unmatched`);
       const replaced = new Set(gpu.series.map((s) => `${s.instanceId}|${s.metric}`));
       snapshot.series = [...snapshot.series.filter((s) => !replaced.has(`${s.instanceId}|${s.metric}`)), ...gpu.series];
-      snapshot.scopes.push({ cloud: 'aws', account: 'prometheus', region: new URL(prom.url).host, status: 'ok', instanceCount: gpu.series.length / 2, ...(gpu.unmatchedHosts.length ? { message: `unmatched hosts: ${gpu.unmatchedHosts.slice(0, 10).join(', ')}` } : {}) });
+      (snapshot.sources ??= []).push({ kind: 'prometheus', endpoint: new URL(prom.url).host, status: 'ok', instancesMatched: gpu.series.length / 2, ...(gpu.unmatchedHosts.length ? { message: `unmatched hosts: ${gpu.unmatchedHosts.slice(0, 10).join(', ')}` } : {}) });
     } catch (err) {
       const { statusOfError } = await import('../../collectors/collector.js');
-      snapshot.scopes.push({ cloud: 'aws', account: 'prometheus', region: new URL(prom.url).host, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 });
+      (snapshot.sources ??= []).push({ kind: 'prometheus', endpoint: new URL(prom.url).host, status: statusOfError(err), message: (err as Error).message, instancesMatched: 0 });
     }
   }
   const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
