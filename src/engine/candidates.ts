@@ -47,7 +47,24 @@ export interface CandidateOptions {
   coarse?: boolean;
 }
 
-const fitCache = new WeakMap<Catalog, WeakMap<EngineSettings, Map<string, { candidate: PricedType; fit: Fit } | null>>>();
+type Memo<V> = WeakMap<Catalog, WeakMap<EngineSettings, Map<string, V>>>;
+
+/** The memo table for one catalog and one settings object (both immutable for the life of an analysis). */
+function memoFor<V>(root: Memo<V>, catalog: Catalog, settings: EngineSettings): Map<string, V> {
+  let bySettings = root.get(catalog);
+  if (!bySettings) {
+    bySettings = new WeakMap();
+    root.set(catalog, bySettings);
+  }
+  let table = bySettings.get(settings);
+  if (!table) {
+    table = new Map();
+    bySettings.set(settings, table);
+  }
+  return table;
+}
+
+const fitCache: Memo<{ candidate: PricedType; fit: Fit } | null> = new WeakMap();
 
 /** Demand rounded *up* to a small grid: a fit for the rounded demand is a fit for the real one, and fleets share answers. */
 function roundedUp(d: Demand, coarse: boolean): Demand {
@@ -73,16 +90,7 @@ export function cheapestFit(
   const g = d.gpu;
   // Integer grid indices make a cheap key (toFixed in a hot loop costs more than the search it saves).
   const key = `${cloud}|${region}|${options.current?.name ?? ''}|${options.belowHourlyUsd ?? ''}|${options.coarse ? 'c' : 'f'}|${d.arch}|${d.cpuPerfAssumedEqual ? 1 : 0}|${Math.round(d.cpuBaselineVcpu * 20)}|${Math.round(d.memoryGiB * 4)}|${g ? `${Math.round(g.throughputA100 * 100)}|${Math.round(g.memoryGiBPerGpu * 4)}|${g.vendor}|${g.unused ? 1 : 0}|${g.keepModel ?? ''}|${g.keepCount ?? ''}` : '-'}`;
-  let bySettings = fitCache.get(catalog);
-  if (!bySettings) {
-    bySettings = new WeakMap();
-    fitCache.set(catalog, bySettings);
-  }
-  let cache = bySettings.get(settings);
-  if (!cache) {
-    cache = new Map();
-    bySettings.set(settings, cache);
-  }
+  const cache = memoFor(fitCache, catalog, settings);
   const hit = cache.get(key);
   if (hit !== undefined) return hit === null ? undefined : { candidate: hit.candidate, fit: fitOf(demand, hit.candidate.type, catalog, settings) };
   const found = searchCheapestFit(catalog, cloud, region, d, settings, options);
@@ -90,7 +98,7 @@ export function cheapestFit(
   return found ? { candidate: found.candidate, fit: fitOf(demand, found.candidate.type, catalog, settings) } : undefined;
 }
 
-const frontierCache = new WeakMap<Catalog, WeakMap<EngineSettings, Map<string, PricedType[]>>>();
+const frontierCache: Memo<PricedType[]> = new WeakMap();
 
 /**
  * For CPU-only demand: the region's eligible types, cheapest first, keeping only those no cheaper kept type
@@ -99,16 +107,7 @@ const frontierCache = new WeakMap<Catalog, WeakMap<EngineSettings, Map<string, P
  * few dozen types instead of hundreds.
  */
 function cpuFrontier(catalog: Catalog, cloud: Cloud, region: string, settings: EngineSettings, current: InstanceType | undefined, perfEqual: boolean, arch: string): PricedType[] {
-  let bySettings = frontierCache.get(catalog);
-  if (!bySettings) {
-    bySettings = new WeakMap();
-    frontierCache.set(catalog, bySettings);
-  }
-  let cache = bySettings.get(settings);
-  if (!cache) {
-    cache = new Map();
-    bySettings.set(settings, cache);
-  }
+  const cache = memoFor(frontierCache, catalog, settings);
   const minGeneration = current && !settings.allowOlderGeneration && current.cloud === cloud ? current.generation : -1;
   const burstableOk = settings.allowBurstable || current?.burstable === true;
   const minVcpu = Math.min(settings.minVcpu, current?.vcpu ?? settings.minVcpu);
