@@ -69,11 +69,13 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     getMetricDataMinimumAt500Queries: minMetricAt500,
     queriesPerCall: perCall,
     getMetricDataRatio: Math.round((metric / minMetric) * 100) / 100,
+    listMetricsCalls: server.calls['ListMetrics'] ?? 0,
     scopesOk: snapshot.scopes.filter((s) => s.status === 'ok').length,
   };
   console.log(`collect: ${total.toLocaleString('en-US')} instances, ${REGIONS.length} regions, ${latencyMs} ms injected latency, 14-day window`);
   console.log(`  DescribeInstances  ${describe} calls (minimum ${minDescribe} at 1,000 per page) → ${figures.describeInstancesRatio}×`);
   console.log(`  GetMetricData      ${metric} calls (minimum ${minMetric} at ${perCall} queries per call: 100,800 datapoints ÷ ${hours} h; ${minMetricAt500} if only the 500-query limit applied) → ${figures.getMetricDataRatio}×`);
+  console.log(`  ListMetrics        ${figures.listMetricsCalls} calls (one per GPU metric name per region, to find GPU dimensions)`);
   console.log(`  wall time          ${figures.wallSeconds} s, ${figures.scopesOk}/${REGIONS.length} scopes ok`);
   return figures;
 }

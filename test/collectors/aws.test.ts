@@ -59,6 +59,26 @@ describe('AWS collector through the real SDK clients and a local wire server', (
     expect(out.series.find((x) => x.instanceId.endsWith('000000000013') && x.metric === 'mem')).toBeUndefined();
   });
 
+  it('reads CloudWatch-agent GPU metrics per GPU: utilization averaged across GPUs, memory the largest per GPU', async () => {
+    const gpuBox = { id: 'i-0gpu0000000000001', type: 'p4d.24xlarge' };
+    const s = await server({
+      instances: { 'us-east-1': [gpuBox, ...fleet(2)] },
+      gpus: { [gpuBox.id]: 2 },
+      metric: (id, name, stat, t, gpu) => {
+        if (name === 'nvidia_smi_utilization_gpu') return gpu === '0' ? (stat === 'Maximum' ? 10 : 5) : stat === 'Maximum' ? 30 : 15;
+        if (name === 'nvidia_smi_memory_used') return gpu === '0' ? 1000 : 30_000;
+        return metric(id, name, stat, t);
+      },
+    });
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'));
+    const gpu = out.series.find((x) => x.instanceId === gpuBox.id && x.metric === 'gpu');
+    expect(gpu?.max[0]).toBe(20); // (10 + 30) / 2
+    expect(gpu?.mean[0]).toBe(10); // (5 + 15) / 2
+    expect(out.series.find((x) => x.instanceId === gpuBox.id && x.metric === 'gpuMem')?.max[0]).toBe(30_000);
+    expect(out.series.filter((x) => x.metric === 'gpu')).toHaveLength(1); // CPU-only instances get no GPU series
+    expect(out.calls['ListMetrics']).toBe(2); // one per GPU metric name
+  });
+
   it('never asks for more datapoints per call than CloudWatch allows', () => {
     expect(queriesPerCall(48)).toBe(500);
     expect(queriesPerCall(14 * 24)).toBe(300); // 300 × 336 = 100,800

@@ -23,8 +23,10 @@ export interface AwsWireOptions {
   instances: Record<string, FakeInstance[]>;
   /** Page size the server uses (≤ the client's MaxResults), to force pagination. */
   pageSize?: number;
-  /** Hourly value of a metric, or undefined for no datapoint. */
-  metric?: (instanceId: string, metricName: string, stat: string, hourMs: number) => number | undefined;
+  /** Hourly value of a metric (GPU metrics also get the GPU index), or undefined for no datapoint. */
+  metric?: (instanceId: string, metricName: string, stat: string, hourMs: number, gpuIndex?: string) => number | undefined;
+  /** Instances whose CloudWatch agent publishes nvidia_smi_* metrics, with their GPU count. */
+  gpus?: Record<string, number>;
   /** Results per GetMetricData page (the rest continue via NextToken). */
   metricPageSize?: number;
   /** Throttle the first N calls of an operation (then succeed). */
@@ -73,6 +75,19 @@ export async function startAwsWireServer(options: AwsWireOptions) {
       if (seen[key] <= throttle) return ec2Error(res, 503, 'RequestLimitExceeded', 'Request limit exceeded.');
       return describeInstances(new URLSearchParams(body), region, res);
     }
+    if (target === 'GraniteServiceVersion20100801.ListMetrics') {
+      const req = JSON.parse(body) as { Namespace?: string; MetricName?: string };
+      const metrics = Object.entries(options.gpus ?? {}).flatMap(([instanceId, count]) =>
+        Array.from({ length: count }, (_, index) => ({
+          Namespace: 'CWAgent',
+          MetricName: req.MetricName,
+          Dimensions: [{ Name: 'InstanceId', Value: instanceId }, { Name: 'index', Value: String(index) }, { Name: 'name', Value: 'NVIDIA A100-SXM4-40GB' }],
+        })),
+      );
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ Metrics: req.Namespace === 'CWAgent' ? metrics : [] }));
+      return;
+    }
     if (target === 'GraniteServiceVersion20100801.GetMetricData') {
       if (seen[key] <= throttle) return jsonError(res, 400, 'Throttling', 'Rate exceeded');
       return getMetricData(JSON.parse(body) as Record<string, unknown>, res);
@@ -120,10 +135,11 @@ export async function startAwsWireServer(options: AwsWireOptions) {
     const pageSize = options.metricPageSize ?? queries.length;
     const results = queries.slice(offset, offset + pageSize).map((q) => {
       const instanceId = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'InstanceId')?.Value ?? '';
+      const gpuIndex = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'index')?.Value;
       const timestamps: number[] = [];
       const values: number[] = [];
       for (let t = startS * 1000; t < endS * 1000; t += 3_600_000) {
-        const v = options.metric?.(instanceId, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, t);
+        const v = options.metric?.(instanceId, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, t, gpuIndex);
         if (v === undefined) continue;
         timestamps.push(t / 1000);
         values.push(v);

@@ -1,4 +1,4 @@
-import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import type { Instance } from '../../domain/instance.js';
 import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
@@ -23,6 +23,12 @@ const METRICS: { namespace: string; name: string; metric: Metric }[] = [
   { namespace: 'CWAgent', name: 'mem_used_percent', metric: 'mem' },
 ];
 
+/** CloudWatch agent `nvidia_gpu` measurements, per GPU (dimension `index`): utilization % and memory used MiB. */
+const GPU_METRICS: { name: string; metric: Metric }[] = [
+  { name: 'nvidia_smi_utilization_gpu', metric: 'gpu' },
+  { name: 'nvidia_smi_memory_used', metric: 'gpuMem' },
+];
+
 /** Queries per call so that hourly datapoints for the whole window stay under both limits. */
 export function queriesPerCall(hours: number): number {
   return Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / Math.max(1, hours))));
@@ -34,7 +40,7 @@ export function queriesPerCall(hours: number): number {
  * following NextToken. A failure after the inventory keeps the inventory and names what is missing.
  */
 export async function collectAwsScope(scope: CollectScope, window: CollectWindow, clients: AwsScopeClients): Promise<PartialSnapshot> {
-  const calls: Record<string, number> = { DescribeInstances: 0, GetMetricData: 0 };
+  const calls: Record<string, number> = { DescribeInstances: 0, GetMetricData: 0, ListMetrics: 0 };
   const instances: Instance[] = [];
   try {
     for await (const page of paginateDescribeInstances({ client: clients.ec2, pageSize: 1000 }, { MaxResults: 1000 })) {
@@ -60,6 +66,33 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
       }
     });
   });
+  // CloudWatch agent GPU metrics carry InstanceId, index and name dimensions; ListMetrics finds the exact sets.
+  const runningIds = new Set(running.map((i) => i.id));
+  const gpuQueryMeta = new Map<string, { instanceId: string; metric: Metric; stat: 'Maximum' | 'Average'; gpuIndex: string }>();
+  try {
+    for (const g of GPU_METRICS) {
+      let nextToken: string | undefined;
+      do {
+        const out = await clients.cloudwatch.send(new ListMetricsCommand({ Namespace: 'CWAgent', MetricName: g.name, RecentlyActive: 'PT3H', ...(nextToken ? { NextToken: nextToken } : {}) }));
+        calls['ListMetrics'] = (calls['ListMetrics'] ?? 0) + 1;
+        for (const m of out.Metrics ?? []) {
+          const dims = m.Dimensions ?? [];
+          const instanceId = dims.find((d) => d.Name === 'InstanceId')?.Value;
+          const gpuIndex = dims.find((d) => d.Name === 'index')?.Value ?? '0';
+          if (!instanceId || !runningIds.has(instanceId)) continue;
+          for (const stat of ['Maximum', 'Average'] as const) {
+            const id = `g${gpuQueryMeta.size}`;
+            gpuQueryMeta.set(id, { instanceId, metric: g.metric, stat, gpuIndex });
+            queries.push({ Id: id, MetricStat: { Metric: { Namespace: 'CWAgent', MetricName: g.name, Dimensions: dims }, Period: 3600, Stat: stat }, ReturnData: true });
+          }
+        }
+        nextToken = out.NextToken;
+      } while (nextToken);
+    }
+  } catch {
+    // No GPU agent metrics (or no permission to list them) leaves CPU and memory intact; GPU fields stay unmeasured.
+  }
+  const gpuBuffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
   const buffers = new Map<string, { max: Float32Array; mean: Float32Array; seen: boolean }>();
   const bufferFor = (instanceId: string, metric: Metric) => {
     const key = `${instanceId}|${metric}`;
@@ -81,6 +114,17 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
         calls['GetMetricData'] = (calls['GetMetricData'] ?? 0) + 1;
         for (const raw of out.MetricDataResults ?? []) {
           const result = parseMetricResult(raw, `${scope.account}/${scope.region}`);
+          const gpuMeta = gpuQueryMeta.get(result.Id);
+          if (gpuMeta) {
+            const key = `${gpuMeta.instanceId}|${gpuMeta.metric}|${gpuMeta.gpuIndex}`;
+            const b = gpuBuffers.get(key) ?? { max: new Float32Array(hours).fill(Number.NaN), mean: new Float32Array(hours).fill(Number.NaN) };
+            gpuBuffers.set(key, b);
+            result.Timestamps.forEach((t, j) => {
+              const h = Math.floor((t.getTime() - window.startMs) / HOUR_MS);
+              if (h >= 0 && h < hours) (gpuMeta.stat === 'Maximum' ? b.max : b.mean)[h] = result.Values[j] as number;
+            });
+            continue;
+          }
           const meta = queryMeta.get(result.Id);
           if (!meta) continue;
           const buf = bufferFor(meta.instanceId, meta.metric);
@@ -97,7 +141,32 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
   } catch (err) {
     return { instances, series: toSeries(buffers, window.startMs), calls, scope: { ...scope, status: statusOfError(err), message: `inventory collected; cloudwatch:GetMetricData failed: ${messageOf(err)}`, instanceCount: instances.length } };
   }
-  return { instances, series: toSeries(buffers, window.startMs), calls, scope: { ...scope, status: 'ok', instanceCount: instances.length } };
+  return { instances, series: [...toSeries(buffers, window.startMs), ...combineGpus(gpuBuffers, window.startMs, hours)], calls, scope: { ...scope, status: 'ok', instanceCount: instances.length } };
+}
+
+/** GPU utilization: the mean across an instance's GPUs each hour; GPU memory: the largest per-GPU use (MiB). */
+function combineGpus(perGpu: Map<string, { max: Float32Array; mean: Float32Array }>, startMs: number, hours: number): UtilizationSeries[] {
+  const groups = new Map<string, { max: Float32Array; mean: Float32Array }[]>();
+  for (const [key, b] of perGpu) {
+    const [instanceId, metric] = key.split('|');
+    const k = `${instanceId}|${metric}`;
+    groups.set(k, [...(groups.get(k) ?? []), b]);
+  }
+  const out: UtilizationSeries[] = [];
+  for (const [k, list] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const [instanceId, metric] = k.split('|') as [string, Metric];
+    const fold = (pick: 'max' | 'mean') => {
+      const arr = new Float32Array(hours).fill(Number.NaN);
+      for (let h = 0; h < hours; h++) {
+        const vals = list.map((b) => b[pick][h] as number).filter((v) => !Number.isNaN(v));
+        if (vals.length === 0) continue;
+        arr[h] = metric === 'gpu' ? vals.reduce((a, v) => a + v, 0) / vals.length : Math.max(...vals);
+      }
+      return arr;
+    };
+    out.push({ instanceId, metric, startMs, max: fold('max'), mean: fold('mean') });
+  }
+  return out;
 }
 
 function toSeries(buffers: Map<string, { max: Float32Array; mean: Float32Array; seen: boolean }>, startMs: number): UtilizationSeries[] {
