@@ -11,6 +11,7 @@ import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, RecommendationFilter, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
+import { ALERT_CLAIM_LEASE_MS } from '../alert-lease.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding the database file; created when missing. */
@@ -24,8 +25,7 @@ type Row = Record<string, unknown>;
 
 const DAY_MS = 86_400_000;
 
-/** How long a claimed-but-unsent alert blocks other runs: longer than any send with its retries takes. */
-export const ALERT_CLAIM_LEASE_MS = 15 * 60_000;
+export { ALERT_CLAIM_LEASE_MS };
 
 /** Float32Array → Buffer without copying; SQLite copies on bind. */
 function f32ToBlob(values: Float32Array): Buffer {
