@@ -30,6 +30,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
   const server = await startAwsWireServer({ instances, latencyMs, metric: (_i, _m, _s, t) => ((t / 3_600_000) % 24 === 0 ? 10 : undefined) });
   const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
   const collector: CloudCollector = {
+    cloud: 'aws',
     scopes: async () => REGIONS.map((region) => ({ cloud: 'aws' as const, account: '111111111111', region })),
     collect: (scope, window) =>
       collectAwsScope(scope, window, {

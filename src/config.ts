@@ -70,6 +70,8 @@ const AwsConfigSchema = z.object({
   /** Accounts to assume into; empty = only the account of the ambient credentials. */
   accounts: z.array(z.object({ id: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'), roleName: z.string().min(1).optional() })).default([]),
   roleName: z.string().min(1).default('RightsizeReadOnly'),
+  /** Environment variable holding the sts:ExternalId the member-account roles require (infra/aws/member-account-role.yaml). */
+  externalIdEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
   /** Empty = every region enabled in the account. */
   regions: z.array(z.string().min(1)).default([]),
   endpoints: z
@@ -99,7 +101,25 @@ const PrometheusConfigSchema = z.object({
   auth: z.union([z.object({ bearerTokenEnv: z.string().min(1) }), z.object({ usernameEnv: z.string().min(1), passwordEnv: z.string().min(1) })]).optional(),
 });
 
+const StoreConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite') }),
+  z.object({
+    kind: z.literal('dynamodb'),
+    /** DynamoDB table (tableDefinition in src/store/dynamodb/table.ts; serverless.yml creates it). */
+    table: z.string().min(3).max(255),
+    /** S3 bucket for series chunks and reports. */
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+    /** Default: the AWS_REGION of the environment. */
+    region: z.string().min(1).optional(),
+    endpoints: z.object({ dynamodb: EndpointSchema, s3: EndpointSchema }).default({}),
+    /** Path-style S3 URLs, for S3-compatible servers. */
+    forcePathStyle: z.boolean().default(false),
+  }),
+]);
+
 export const ConfigSchema = z.object({
+  /** Which store: the embedded SQLite file under dataDir (default) or DynamoDB + S3 (deployed). */
+  store: StoreConfigSchema.default({ kind: 'sqlite' }),
   /** Where the embedded store keeps its database and reports. */
   dataDir: z.string().min(1).default('./.rightsize'),
   /** Catalog data directory (instance types, prices, GPU models); default: the bundled `data/`. */
@@ -168,6 +188,9 @@ const ENV_OVERRIDES: Record<string, { path: string[]; parse: (v: string) => unkn
   RIGHTSIZE_CORS_ORIGINS: { path: ['server', 'corsOrigins'], parse: splitList },
   RIGHTSIZE_AUTH_DISABLED: { path: ['auth', 'disabled'], parse: (v) => v === 'true' || v === '1' },
   RIGHTSIZE_DEMO_SEED: { path: ['demo', 'seed'], parse: Number },
+  RIGHTSIZE_STORE: { path: ['store', 'kind'], parse: (v) => v },
+  RIGHTSIZE_TABLE: { path: ['store', 'table'], parse: (v) => v },
+  RIGHTSIZE_BUCKET: { path: ['store', 'bucket'], parse: (v) => v },
 };
 
 function splitList(value: string): string[] {
@@ -236,12 +259,20 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (!fromFile.success) throw new ConfigError(formatZodError(fileLabel, fromFile.error));
 
   const merged = structuredClone(raw) as Record<string, unknown>;
+  const applied: { name: string; path: string[] }[] = [];
   for (const [name, override] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
     setPath(merged, override.path, override.parse(value));
-    const check = ConfigSchema.safeParse(merged);
-    if (!check.success) throw new ConfigError(formatZodError(`environment variable ${name}`, check.error));
+    applied.push({ name, path: override.path });
+  }
+  // Validated once all are applied (RIGHTSIZE_STORE=dynamodb needs RIGHTSIZE_TABLE too); an error names the
+  // variables that set the section it is in.
+  const check = ConfigSchema.safeParse(merged);
+  if (!check.success) {
+    const section = check.error.issues[0]?.path[0];
+    const names = applied.filter((a) => a.path[0] === section).map((a) => a.name);
+    throw new ConfigError(formatZodError(`environment variable${names.length > 1 ? 's' : ''} ${(names.length > 0 ? names : applied.map((a) => a.name)).join(', ')}`, check.error));
   }
   const tokens = splitList(env['RIGHTSIZE_API_TOKENS'] ?? '');
   const config = ConfigSchema.parse(merged);

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
+import type { Cloud } from '../domain/cloud.js';
 import type { Snapshot, ScopeResult } from '../domain/snapshot.js';
-import type { Instance } from '../domain/instance.js';
 import type { UtilizationSeries } from '../domain/utilization.js';
 import { HOUR_MS } from '../domain/utilization.js';
 import type { CollectScope, CollectWindow, PartialSnapshot } from './collector.js';
@@ -8,6 +8,7 @@ import { statusOfError } from './collector.js';
 
 /** How each cloud's scopes are listed and collected; injected so tests and the benchmark point at local servers. */
 export interface CloudCollector {
+  cloud: Cloud;
   scopes(): Promise<CollectScope[]>;
   collect(scope: CollectScope, window: CollectWindow): Promise<PartialSnapshot>;
 }
@@ -26,47 +27,80 @@ export interface CollectAllOptions {
  * recorded with its status and message; it never drops the rest of the run's data.
  */
 export async function collectAll(options: CollectAllOptions): Promise<Snapshot> {
-  const startedAt = new Date(options.nowMs).toISOString();
-  const windowEndMs = Math.floor(options.nowMs / HOUR_MS) * HOUR_MS;
-  const window: CollectWindow = { startMs: windowEndMs - options.lookbackDays * 24 * HOUR_MS, endMs: windowEndMs };
+  const window = collectWindowAt(options.nowMs, options.lookbackDays);
   const tasks: { collector: CloudCollector; scope: CollectScope }[] = [];
   const scopes: ScopeResult[] = [];
   for (const collector of options.collectors) {
     try {
       for (const scope of await collector.scopes()) tasks.push({ collector, scope });
     } catch (err) {
-      scopes.push({ cloud: 'aws', account: '*', region: '*', status: statusOfError(err), message: `listing scopes failed: ${(err as Error).message}`, instanceCount: 0 });
+      scopes.push({ cloud: collector.cloud, account: '*', region: '*', status: statusOfError(err), message: `listing scopes failed: ${(err as Error).message}`, instanceCount: 0 });
     }
   }
-  const instances: Instance[] = [];
-  const series: UtilizationSeries[] = [];
+  const parts: PartialSnapshot[] = [];
   let next = 0;
   const worker = async () => {
     while (next < tasks.length) {
       const task = tasks[next++] as (typeof tasks)[number];
-      let part: PartialSnapshot;
-      try {
-        part = await task.collector.collect(task.scope, window);
-      } catch (err) {
-        part = { instances: [], series: [], calls: {}, scope: { ...task.scope, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 } };
-      }
-      instances.push(...part.instances);
-      series.push(...part.series);
-      scopes.push(part.scope);
+      const part = await collectScopeSafely(task.collector, task.scope, window);
+      parts.push(part);
       options.onScopeDone?.(part.scope);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  return assembleSnapshot({ id: runIdAt(options.nowMs), startedAtMs: options.nowMs, finishedAtMs: options.nowMs, window, parts, extraScopes: scopes });
+}
+
+/** The id a collection started at `nowMs` gets (also the fan-out run id, so a run and its snapshot share it). */
+export function runIdAt(nowMs: number): string {
+  return `collect-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/** The utilization window a collection at `nowMs` covers: whole hours, ending at the last full hour. */
+export function collectWindowAt(nowMs: number, lookbackDays: number): CollectWindow {
+  const windowEndMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+  return { startMs: windowEndMs - lookbackDays * 24 * HOUR_MS, endMs: windowEndMs };
+}
+
+/** Collects one scope; any failure becomes the scope's named status instead of an exception. */
+export async function collectScopeSafely(collector: CloudCollector, scope: CollectScope, window: CollectWindow): Promise<PartialSnapshot> {
+  try {
+    return await collector.collect(scope, window);
+  } catch (err) {
+    return { instances: [], series: [], calls: {}, scope: { ...scope, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 } };
+  }
+}
+
+/** Merges scope results (in-process or from the fan-out's parts) into one snapshot. */
+export function assembleSnapshot(input: {
+  id: string;
+  startedAtMs: number;
+  finishedAtMs: number;
+  window: CollectWindow;
+  parts: readonly Pick<PartialSnapshot, 'instances' | 'series' | 'scope'>[];
+  /** Scopes with no part: listing failures, lost messages. */
+  extraScopes?: readonly ScopeResult[];
+}): Snapshot {
+  const scopes = [...(input.extraScopes ?? []), ...input.parts.map((p) => p.scope)];
   scopes.sort((a, b) => `${a.cloud}/${a.account}/${a.region}`.localeCompare(`${b.cloud}/${b.account}/${b.region}`));
   // Two scopes can list the same instance only through a misconfiguration; keep the first, never write duplicates.
-  const unique = [...new Map(instances.map((i) => [`${i.cloud}|${i.id}`, i])).values()].sort((a, b) => a.id.localeCompare(b.id));
+  const unique = [...new Map(input.parts.flatMap((p) => p.instances).map((i) => [`${i.cloud}|${i.id}`, i] as const)).values()].sort((a, b) => a.id.localeCompare(b.id));
+  const kept = new Set(unique.map((i) => i.id));
+  const seen = new Set<string>();
+  const series: UtilizationSeries[] = [];
+  for (const s of input.parts.flatMap((p) => p.series)) {
+    const key = `${s.instanceId}|${s.metric}`;
+    if (!kept.has(s.instanceId) || seen.has(key)) continue;
+    seen.add(key);
+    series.push(s);
+  }
   return {
-    id: `collect-${startedAt.replace(/[:.]/g, '-')}`,
+    id: input.id,
     source: 'collect',
-    startedAt,
-    finishedAt: new Date(options.nowMs).toISOString(),
-    windowStartMs: window.startMs,
-    windowEndMs: window.endMs,
+    startedAt: new Date(input.startedAtMs).toISOString(),
+    finishedAt: new Date(input.finishedAtMs).toISOString(),
+    windowStartMs: input.window.startMs,
+    windowEndMs: input.window.endMs,
     scopes,
     instanceCount: unique.length,
     instances: unique,
@@ -78,7 +112,7 @@ export async function collectAll(options: CollectAllOptions): Promise<Snapshot> 
  * Azure and GCP list a whole subscription/project at once: keep the configured regions (all when none) and fold
  * their per-region partials into one result whose message names each region that is not ok.
  */
-function foldRegions(account: string, cloud: 'gcp' | 'azure', parts: PartialSnapshot[], regions: readonly string[]): PartialSnapshot {
+export function foldRegions(account: string, cloud: 'gcp' | 'azure', parts: PartialSnapshot[], regions: readonly string[]): PartialSnapshot {
   const wanted = regions.length > 0 ? parts.filter((p) => p.scope.region === '*' || regions.includes(p.scope.region)) : parts;
   const failed = wanted.filter((p) => p.scope.status !== 'ok');
   return {
@@ -92,77 +126,6 @@ function foldRegions(account: string, cloud: 'gcp' | 'azure', parts: PartialSnap
       status: failed[0]?.scope.status ?? 'ok',
       ...(failed.length ? { message: failed.map((p) => `${p.scope.region}: ${p.scope.message ?? p.scope.status}`).join('; ') } : {}),
       instanceCount: wanted.reduce((a, p) => a + p.instances.length, 0),
-    },
-  };
-}
-
-/** The AWS collector over config: accounts × regions (every enabled region when none are configured). */
-export async function awsCollector(config: Config['aws']): Promise<CloudCollector> {
-  const { awsClientFactory } = await import('./aws/clients.js');
-  const { collectAwsScope } = await import('./aws/collect.js');
-  const factory = awsClientFactory(config);
-  const accounts = config.accounts.length > 0 ? config.accounts.map((a) => a.id) : ['self'];
-  return {
-    async scopes() {
-      const out: CollectScope[] = [];
-      for (const account of accounts) {
-        const regions = config.regions.length > 0 ? config.regions : await factory.regions(account);
-        for (const region of regions) out.push({ cloud: 'aws', account, region });
-      }
-      return out;
-    },
-    async collect(scope, window) {
-      return collectAwsScope(scope, window, await factory.clients(scope.account, scope.region));
-    },
-  };
-}
-
-/** The Azure collector over config: each subscription (DefaultAzureCredential), every region it has VMs in. */
-export async function azureCollector(config: Config['azure'], memoryGiBOf: (vmSize: string) => number | undefined): Promise<CloudCollector> {
-  const { ComputeManagementClient } = await import('@azure/arm-compute');
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  const { collectAzureSubscription } = await import('./azure/collect.js');
-  const credential = new DefaultAzureCredential();
-  const endpoint = config.endpoints.arm ?? 'https://management.azure.com';
-  // listAll is per subscription and returns every region at once, so a scope is a subscription; results per region.
-  const cache = new Map<string, Promise<PartialSnapshot[]>>();
-  const bySubscription = (subscription: string, window: CollectWindow) => {
-    let p = cache.get(subscription);
-    if (!p) {
-      const compute = new ComputeManagementClient(credential, subscription, { endpoint, ...(endpoint.startsWith('http://') ? { allowInsecureConnection: true } : {}) });
-      p = collectAzureSubscription(subscription, window, { compute, armEndpoint: endpoint, memoryGiBOf });
-      cache.set(subscription, p);
-    }
-    return p;
-  };
-  return {
-    scopes: async () => config.subscriptions.map((account) => ({ cloud: 'azure' as const, account, region: '*' })),
-    async collect(scope, window) {
-      const parts = await bySubscription(scope.account, window);
-      return foldRegions(scope.account, 'azure', parts, config.regions);
-    },
-  };
-}
-
-/** The GCP collector over config: each project (Application Default Credentials), results per region. */
-export async function gcpCollector(config: Config['gcp']): Promise<CloudCollector> {
-  // Only the two per-service clients: the package index costs ~2 s of cold start.
-  const { InstancesClient } = await import('@google-cloud/compute/build/src/v1/instances_client.js');
-  const { MetricServiceClient } = await import('@google-cloud/monitoring/build/src/v3/metric_service_client.js');
-  const { collectGcpProject } = await import('./gcp/collect.js');
-  const endpoint = (url: string | undefined) => {
-    if (!url) return {};
-    const u = new URL(url);
-    return { apiEndpoint: u.hostname, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), protocol: u.protocol.replace(':', '') };
-  };
-  const instances = new InstancesClient({ fallback: 'rest', ...endpoint(config.endpoints.compute) } as never);
-  const monitoring = new MetricServiceClient({ fallback: 'rest', ...endpoint(config.endpoints.monitoring) } as never);
-  const clients = { instances: instances as never, monitoring: monitoring as never };
-  return {
-    scopes: async () => config.projects.map((account) => ({ cloud: 'gcp' as const, account, region: '*' })),
-    async collect(scope, window) {
-      const parts = await collectGcpProject(scope.account, window, clients);
-      return foldRegions(scope.account, 'gcp', parts, config.regions);
     },
   };
 }

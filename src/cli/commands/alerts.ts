@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { checkBudgets } from '../../budgets/check.js';
 import { webhookResolver } from '../../budgets/webhooks.js';
 import { usd } from '../../report/format.js';
-import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openStore } from '../../store/open.js';
 import type { Command } from '../context.js';
 
 /** `rightsize alerts`: evaluate budgets and send each crossed threshold to Slack once. Exit 1 if a send failed. */
 export const alertsCommand: Command = async (ctx) => {
   const { loadCatalog } = await import('../../catalog/load.js');
   const catalog = loadCatalog(ctx.config.catalogDir);
-  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  const store = await openStore(ctx.config, ctx.env);
   try {
     const { statuses, result } = await checkBudgets({
       store, catalog, budgets: ctx.config.budgets, resolveWebhook: webhookResolver(ctx.env), nowMs: ctx.nowMs(), claimant: randomUUID(),

@@ -1,9 +1,9 @@
 import type { Catalog } from '../../catalog/catalog.js';
-import { analyzeSnapshot } from '../../engine/analyze.js';
+import { analyzeStored } from '../../pipeline/analyze-run.js';
 import { instanceHourlyCostUsd } from '../../engine/cost.js';
 import { RightsizeError } from '../../errors.js';
 import type { AnalysisResults, Store } from '../../store/store.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/open.js';
 import type { Command, CommandContext } from '../context.js';
 import { renderSummary } from '../summary.js';
 
@@ -11,25 +11,16 @@ import { renderSummary } from '../summary.js';
 export async function analyzeAndStore(ctx: CommandContext, store: Store, catalog: Catalog, snapshotId: string, nowMs: number): Promise<AnalysisResults> {
   const meta = await store.getSnapshotMeta(snapshotId);
   if (!meta) throw new RightsizeError(`snapshot ${snapshotId} not found in the store`);
-  const instances = await store.instances(snapshotId);
-  const bar = ctx.progress.bar('Analyzing', instances.length);
-  const results = await ctx.progress.step(
+  const bar = ctx.progress.bar('Analyzing', meta.instanceCount);
+  return ctx.progress.step(
     'Analyzed snapshot',
     async () => {
-      const seriesByInstance = (async function* () {
-        for await (const group of store.seriesByInstance(snapshotId)) {
-          bar.tick();
-          yield group;
-        }
-      })();
-      const r = await analyzeSnapshot({ meta, instances, seriesByInstance, catalog, settings: ctx.config.engine, nowMs });
+      const r = await analyzeStored({ store, catalog, settings: ctx.config.engine, snapshotId, nowMs, onInstance: () => bar.tick() });
       bar.done();
       return r;
     },
     (r) => `${r.recommendations.length} recommendations, ${r.skips.length} skipped, ${r.plans.length} purchase plans`,
   );
-  await ctx.progress.step('Stored results', () => store.writeResults(results));
-  return results;
 }
 
 /** Prints the summary table (or JSON with --json) for analyzed results. */
@@ -54,7 +45,7 @@ export async function printAnalysis(ctx: CommandContext, store: Store, catalog: 
 export const analyzeCommand: Command = async (ctx) => {
   const { loadCatalog } = await import('../../catalog/load.js');
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
-  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  const store = await openStore(ctx.config, ctx.env);
   try {
     const snapshotId = ctx.flags.snapshot ?? (await store.latestSnapshot())?.id;
     if (!snapshotId) throw new RightsizeError(`no snapshot in ${ctx.config.dataDir}: run "rightsize collect" first (or "rightsize demo" for the demo store)`);

@@ -1,5 +1,4 @@
-import type { CloudCollector } from '../../collectors/run.js';
-import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openStore } from '../../store/open.js';
 import type { Command } from '../context.js';
 
 /**
@@ -7,15 +6,10 @@ import type { Command } from '../context.js';
  * scope. Collector modules (and their SDKs) are loaded only here. Exit 1 when no scope succeeded.
  */
 export const collectCommand: Command = async (ctx) => {
-  const { collectAll, awsCollector, azureCollector, gcpCollector } = await import('../../collectors/run.js');
-  const collectors: CloudCollector[] = [];
-  if (ctx.config.aws.enabled) collectors.push(await awsCollector(ctx.config.aws));
-  if (ctx.config.azure.enabled) {
-    const { loadCatalog } = await import('../../catalog/load.js');
-    const catalog = loadCatalog(ctx.config.catalogDir);
-    collectors.push(await azureCollector(ctx.config.azure, (size) => catalog.type('azure', size)?.memoryGiB));
-  }
-  if (ctx.config.gcp.enabled) collectors.push(await gcpCollector(ctx.config.gcp));
+  const { collectAll } = await import('../../collectors/run.js');
+  const { buildCollectors, addPrometheusGpu } = await import('../../collectors/from-config.js');
+  const { loadCatalog } = await import('../../catalog/load.js');
+  const collectors = Object.values(await buildCollectors(ctx.config, loadCatalog(ctx.config.catalogDir), ctx.env));
   if (collectors.length === 0) {
     ctx.stderr.write('rightsize: no collector enabled: set aws.enabled, gcp.enabled or azure.enabled to true in the config\n');
     return 2;
@@ -35,21 +29,10 @@ export const collectCommand: Command = async (ctx) => {
       }),
     (s) => `${s.instances.length} instances, ${s.series.length} series, ${s.scopes.filter((x) => x.status === 'ok').length}/${s.scopes.length} scopes ok`,
   );
-  const prom = ctx.config.prometheus;
-  if (prom.enabled && prom.url) {
-    const { collectPrometheusGpu } = await import('../../collectors/prometheus/collect.js');
-    const auth = prom.auth && 'bearerTokenEnv' in prom.auth ? { bearerToken: ctx.env[prom.auth.bearerTokenEnv] ?? '' } : prom.auth ? { username: ctx.env[prom.auth.usernameEnv] ?? '', password: ctx.env[prom.auth.passwordEnv] ?? '' } : undefined;
-    try {
-      const gpu = await ctx.progress.step('Collected GPU metrics from Prometheus', () => collectPrometheusGpu({ baseUrl: prom.url as string, hostLabels: prom.hostLabels, ...(auth ? { auth } : {}) }, snapshot.instances, { startMs: snapshot.windowStartMs, endMs: snapshot.windowEndMs }), (r) => `${r.series.length / 2} instances matched, ${r.unmatchedHosts.length} hosts unmatched`);
-      const replaced = new Set(gpu.series.map((s) => `${s.instanceId}|${s.metric}`));
-      snapshot.series = [...snapshot.series.filter((s) => !replaced.has(`${s.instanceId}|${s.metric}`)), ...gpu.series];
-      (snapshot.sources ??= []).push({ kind: 'prometheus', endpoint: new URL(prom.url).host, status: 'ok', instancesMatched: gpu.series.length / 2, ...(gpu.unmatchedHosts.length ? { message: `unmatched hosts: ${gpu.unmatchedHosts.slice(0, 10).join(', ')}` } : {}) });
-    } catch (err) {
-      const { statusOfError } = await import('../../collectors/collector.js');
-      (snapshot.sources ??= []).push({ kind: 'prometheus', endpoint: new URL(prom.url).host, status: statusOfError(err), message: (err as Error).message, instancesMatched: 0 });
-    }
+  if (ctx.config.prometheus.enabled) {
+    await ctx.progress.step('Collected GPU metrics from Prometheus', () => addPrometheusGpu(snapshot, ctx.config.prometheus, ctx.env), () => snapshot.sources?.map((s) => `${s.endpoint}: ${s.status}, ${s.instancesMatched} instances matched`).join('; ') ?? '');
   }
-  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  const store = await openStore(ctx.config, ctx.env);
   try {
     await ctx.progress.step('Stored snapshot', () => store.writeSnapshot(snapshot), () => snapshot.id);
   } finally {

@@ -4,7 +4,7 @@ import type { Catalog } from '../../catalog/catalog.js';
 import type { Config } from '../../config.js';
 import { RightsizeError } from '../../errors.js';
 import { writeWeeklyReport } from '../../report/weekly.js';
-import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
 import type { Command, CommandContext } from '../context.js';
 
@@ -30,7 +30,7 @@ export const reportCommand: Command = async (ctx, positionals) => {
   if (isoWeek !== undefined && !/^\d{4}-W\d{2}$/.test(isoWeek)) throw new RightsizeError(`rightsize report: week ${JSON.stringify(isoWeek)} must look like 2026-W47`);
   const { loadCatalog } = await import('../../catalog/load.js');
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
-  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  const store = await openStore(ctx.config, ctx.env);
   try {
     const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.flags.out ?? ctx.config.dataDir, isoWeek);
     ctx.stdout.write(`Weekly report: ${file} (also .md and .json)\n`);

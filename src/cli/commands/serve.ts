@@ -1,7 +1,7 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import { budgetStatuses } from '../../budgets/evaluate.js';
 import { adviseInstances } from '../../engine/advice.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
 import type { Command, CommandContext } from '../context.js';
 
@@ -40,7 +40,7 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
 export const serveCommand: Command = async (ctx) => {
   const { loadCatalog } = await import('../../catalog/load.js');
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
-  const store = openSqliteStore({ dataDir: ctx.config.dataDir, retentionDays: ctx.config.retentionDays });
+  const store = await openStore(ctx.config, ctx.env);
   try {
     await serveApi(ctx, store, catalog);
     return 0;

@@ -10,7 +10,7 @@ type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?
  * Real SDK clients for one account × region: the default credential chain, or AssumeRole into the configured role
  * of a member account. Adaptive retry (throttling-aware backoff with jitter); endpoints overridable from config.
  */
-export function awsClientFactory(config: Config['aws'], base: { credentials?: Credentials } = {}) {
+export function awsClientFactory(config: Config['aws'], base: { credentials?: Credentials; externalId?: string } = {}) {
   const assumed = new Map<string, Promise<Credentials | undefined>>();
   const common = { retryMode: 'adaptive' as const, maxAttempts: 6, ...(base.credentials ? { credentials: base.credentials } : {}) };
 
@@ -21,7 +21,7 @@ export function awsClientFactory(config: Config['aws'], base: { credentials?: Cr
     if (!p) {
       const sts = new STSClient({ region: 'us-east-1', ...common, ...(config.endpoints.sts ? { endpoint: config.endpoints.sts } : {}) });
       p = sts
-        .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${entry.roleName ?? config.roleName}`, RoleSessionName: 'rightsize-collect', DurationSeconds: 3600 }))
+        .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${entry.roleName ?? config.roleName}`, RoleSessionName: 'rightsize-collect', DurationSeconds: 3600, ...(base.externalId ? { ExternalId: base.externalId } : {}) }))
         .then((out) => {
           const c = out.Credentials;
           if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole ${account}: no credentials returned`);

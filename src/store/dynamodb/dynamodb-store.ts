@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, RecommendationFilter, Store } from '../store.js';
 import { ALERT_CLAIM_LEASE_MS } from '../alert-lease.js';
 import { riskKey, savingsKey, snapshotIndexKey } from './keys.js';
-import { decodeSeriesChunk, encodeSeriesChunk } from './series-codec.js';
+import { decodeSeriesChunk, encodeSeriesChunk } from '../series-codec.js';
 
 export interface DynamoStoreOptions {
   tableName: string;

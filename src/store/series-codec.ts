@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { MetricSchema, type UtilizationSeries } from '../../domain/utilization.js';
+import { MetricSchema, type UtilizationSeries } from '../domain/utilization.js';
 
 /**
  * One S3 object holds the series of a run of instances (in id order): gzip of JSON whose float arrays are base64 of

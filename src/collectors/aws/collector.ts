@@ -1,0 +1,27 @@
+import type { Config } from '../../config.js';
+import type { CollectScope, CollectWindow, PartialSnapshot } from '../collector.js';
+import type { CloudCollector } from '../run.js';
+
+/** The AWS collector over config: accounts × regions (every enabled region when none are configured). */
+export async function awsCollector(config: Config['aws'], env: Record<string, string | undefined> = {}): Promise<CloudCollector> {
+  const { awsClientFactory } = await import('./clients.js');
+  const { collectAwsScope } = await import('./collect.js');
+  const externalId = config.externalIdEnv ? env[config.externalIdEnv] : undefined;
+  const factory = awsClientFactory(config, externalId ? { externalId } : {});
+  const accounts = config.accounts.length > 0 ? config.accounts.map((a) => a.id) : ['self'];
+  return {
+    cloud: 'aws',
+    async scopes() {
+      const out: CollectScope[] = [];
+      for (const account of accounts) {
+        const regions = config.regions.length > 0 ? config.regions : await factory.regions(account);
+        for (const region of regions) out.push({ cloud: 'aws', account, region });
+      }
+      return out;
+    },
+    async collect(scope, window) {
+      return collectAwsScope(scope, window, await factory.clients(scope.account, scope.region));
+    },
+  };
+}
+

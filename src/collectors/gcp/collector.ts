@@ -1,0 +1,29 @@
+import type { Config } from '../../config.js';
+import type { CollectScope, CollectWindow, PartialSnapshot } from '../collector.js';
+import type { CloudCollector } from '../run.js';
+import { foldRegions } from '../run.js';
+import { gcpScopes } from '../scopes.js';
+
+/** The GCP collector over config: each project (Application Default Credentials), results per region. */
+export async function gcpCollector(config: Config['gcp']): Promise<CloudCollector> {
+  // Only the two per-service clients: the package index costs ~2 s of cold start.
+  const { InstancesClient } = await import('@google-cloud/compute/build/src/v1/instances_client.js');
+  const { MetricServiceClient } = await import('@google-cloud/monitoring/build/src/v3/metric_service_client.js');
+  const { collectGcpProject } = await import('./collect.js');
+  const endpoint = (url: string | undefined) => {
+    if (!url) return {};
+    const u = new URL(url);
+    return { apiEndpoint: u.hostname, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), protocol: u.protocol.replace(':', '') };
+  };
+  const instances = new InstancesClient({ fallback: 'rest', ...endpoint(config.endpoints.compute) } as never);
+  const monitoring = new MetricServiceClient({ fallback: 'rest', ...endpoint(config.endpoints.monitoring) } as never);
+  const clients = { instances: instances as never, monitoring: monitoring as never };
+  return {
+    cloud: 'gcp',
+    scopes: async () => gcpScopes(config),
+    async collect(scope, window) {
+      const parts = await collectGcpProject(scope.account, window, clients);
+      return foldRegions(scope.account, 'gcp', parts, config.regions);
+    },
+  };
+}
