@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { addPrometheusGpu } from '../src/collectors/from-config.js';
+import { addPrometheusGpu } from '../src/collectors/prometheus/enrich.js';
 import { isSqsEvent, type SqsBatchResponse } from '../src/deploy/events.js';
 import { runtime } from '../src/deploy/runtime.js';
 import { analyzeStored, isAnalyzed } from '../src/pipeline/analyze-run.js';

@@ -55,7 +55,13 @@ export async function bundleAll(options: { outDir?: string; metafile?: boolean }
     const file = path.join(dir, 'index.mjs');
     const result = await build({
       entryPoints: [path.join(ROOT, 'functions', entry)],
-      outfile: file,
+      outdir: dir,
+      entryNames: 'index',
+      chunkNames: 'chunks/[name]-[hash]',
+      outExtension: { '.js': '.mjs' },
+      // Modules imported dynamically (one cloud's SDK, SSM for secrets, the YAML parser) become chunks that are
+      // compiled only when a code path needs them, not on every cold start.
+      splitting: true,
       bundle: true,
       platform: 'node',
       target: 'node20',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { addPrometheusGpu } from '../collectors/from-config.js';
+import { addPrometheusGpu } from '../collectors/prometheus/enrich.js';
 import type { CloudCollector } from '../collectors/run.js';
 import { collectPart, CollectMessageSchema, finalizeRun } from '../pipeline/collection-run.js';
 import { SqsEventSchema, type SqsBatchResponse } from './events.js';

@@ -39,6 +39,12 @@ it('the weekly-report handler stores the report and posts the summary to Slack',
 it('the alerts handler sends a crossed threshold once, however often it runs', async () => {
   const { handler } = await import('../../functions/alerts.js');
   expect(await handler()).toEqual({ sent: 1, failed: 0, dead: 0 });
+  // Same snapshot, same day, nothing to retry: the evaluation is skipped.
+  expect(await handler()).toEqual({ sent: 0, failed: 0, dead: 0, skipped: 'no new snapshot since the last evaluation today' });
+  // A new snapshot is evaluated again, and the threshold already sent this period is not sent twice.
+  const store = openSqliteStore({ dataDir: dir });
+  await store.writeSnapshot({ ...generateDemoFleet({ seed: 5, nowMs: Date.now() - 60_000, instanceCount: 80 }), id: 'second' });
+  await store.close();
   expect(await handler()).toEqual({ sent: 0, failed: 0, dead: 0 });
   expect(slack.requests.filter((r) => r.path === '/alerts')).toHaveLength(1);
 });

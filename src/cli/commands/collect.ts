@@ -7,7 +7,8 @@ import type { Command } from '../context.js';
  */
 export const collectCommand: Command = async (ctx) => {
   const { collectAll } = await import('../../collectors/run.js');
-  const { buildCollectors, addPrometheusGpu } = await import('../../collectors/from-config.js');
+  const { buildCollectors } = await import('../../collectors/from-config.js');
+  const { addPrometheusGpu } = await import('../../collectors/prometheus/enrich.js');
   const { loadCatalog } = await import('../../catalog/load.js');
   const collectors = Object.values(await buildCollectors(ctx.config, loadCatalog(ctx.config.catalogDir), ctx.env));
   if (collectors.length === 0) {
