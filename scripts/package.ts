@@ -39,4 +39,47 @@ for (const name of Object.keys(FUNCTIONS)) {
   if (!ok) over++;
   console.log(`${name.padEnd(14)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB ${(budget / 1024).toFixed(0).padStart(6)} KiB ${ok ? 'ok' : 'OVER BUDGET'}`);
 }
+
+// Smoke: each bundle must load and build its handler outside the source tree's module resolution (a bundling
+// mistake, such as a CommonJS export lost in a chunk, shows up here, not in the cloud). Network-free events only.
+const SMOKE_EVENTS: Record<string, unknown> = {
+  api: { version: '2.0', routeKey: '$default', rawPath: '/healthz', rawQueryString: '', headers: { host: 'smoke' }, requestContext: { http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, requestId: 's', routeKey: '$default', stage: '$default', domainName: 'smoke', timeEpoch: 0 }, isBase64Encoded: false },
+  collectAws: { Records: [] },
+  collectGcp: { Records: [] },
+  collectAzure: { Records: [] },
+  analyze: { Records: [] },
+};
+const smokeScript = `
+const mod = await import(process.env.BUNDLE);
+if (typeof mod.handler !== 'function') throw new Error('no handler export');
+const out = await mod.handler(JSON.parse(process.env.EVENT), {});
+process.stdout.write(JSON.stringify(out).slice(0, 200));
+`;
+console.log('\nsmoke (import + first call, no network)');
+for (const name of Object.keys(FUNCTIONS)) {
+  const event = SMOKE_EVENTS[name];
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', event ? smokeScript : "const m = await import(process.env.BUNDLE); if (typeof m.handler !== 'function') throw new Error('no handler export');"], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      PATH: process.env['PATH'],
+      BUNDLE: path.join(ROOT, '.build', name, 'index.mjs'),
+      EVENT: JSON.stringify(event ?? null),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      RIGHTSIZE_CONFIG: 'infra/rightsize.config.yaml',
+      RIGHTSIZE_CATALOG_DIR: path.join(ROOT, 'data'),
+      RIGHTSIZE_STORE: 'dynamodb',
+      RIGHTSIZE_TABLE: 'rightsize-smoke',
+      RIGHTSIZE_BUCKET: 'rightsize-smoke',
+      RIGHTSIZE_API_TOKENS: 'smoke',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIAPACKAGEONLY',
+      AWS_SECRET_ACCESS_KEY: 'package-only',
+    },
+  });
+  const ok = child.status === 0;
+  if (!ok) over++;
+  console.log(`${name.padEnd(14)} ${ok ? 'ok' : 'FAILED'} ${ok ? child.stdout.trim() : child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+}
 process.exit(over > 0 ? 1 : 0);

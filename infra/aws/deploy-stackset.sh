@@ -14,8 +14,7 @@
 #                          a second region would try to create the same named role again and fail.
 # Optional environment:
 #   ROLE_NAME              default RightsizeReadOnly, the collector's aws.roleName default and the role that
-#                          infra/aws/collector-assume-role-policy.json allows (the template's own default is
-#                          RightsizeCollector: if you use that, set aws.roleName and update that policy)
+#                          infra/aws/collector-assume-role-policy.json and serverless.yml allow
 #   STACK_SET_NAME         default rightsize-collector-role
 #   CALL_AS                SELF (default) or DELEGATED_ADMIN
 #   AWS_REGION             region of the StackSet itself (the CLI's usual setting)

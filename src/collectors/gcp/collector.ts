@@ -7,8 +7,11 @@ import { gcpScopes } from '../scopes.js';
 /** The GCP collector over config: each project (Application Default Credentials), results per region. */
 export async function gcpCollector(config: Config['gcp']): Promise<CloudCollector> {
   // Only the two per-service clients: the package index costs ~2 s of cold start.
-  const { InstancesClient } = await import('@google-cloud/compute/build/src/v1/instances_client.js');
-  const { MetricServiceClient } = await import('@google-cloud/monitoring/build/src/v3/metric_service_client.js');
+  // CommonJS modules: Node exposes their exports as named exports, a bundler only as `default`; accept both.
+  const computeModule = await import('@google-cloud/compute/build/src/v1/instances_client.js');
+  const monitoringModule = await import('@google-cloud/monitoring/build/src/v3/metric_service_client.js');
+  const { InstancesClient } = (computeModule.InstancesClient ? computeModule : (computeModule as unknown as { default: typeof computeModule }).default);
+  const { MetricServiceClient } = (monitoringModule.MetricServiceClient ? monitoringModule : (monitoringModule as unknown as { default: typeof monitoringModule }).default);
   const { collectGcpProject } = await import('./collect.js');
   const endpoint = (url: string | undefined) => {
     if (!url) return {};
