@@ -118,4 +118,36 @@ describe('AWS collector through the real SDK clients and a local wire server', (
     expect(out.scope.status).toBe('parse-error');
     expect(out.scope.message).toContain('InstanceType');
   });
+
+  it('assumes the member-account role with the external id and collects with the assumed credentials', async () => {
+    const s = await server({ instances: { 'eu-west-1': fleet(3) }, metric });
+    const { awsCollector } = await import('../../src/collectors/aws/collector.js');
+    const config = {
+      enabled: true,
+      accounts: [{ id: '222222222222' }],
+      roleName: 'RightsizeReadOnly',
+      externalIdEnv: 'TEST_EXTERNAL_ID',
+      regions: ['eu-west-1'],
+      endpoints: { ec2: s.url, cloudwatch: s.url, sts: s.url },
+    };
+    const previous = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDBASECREDENTIAL', AWS_SECRET_ACCESS_KEY: 'base-secret' });
+    try {
+      const collector = await awsCollector(config, { TEST_EXTERNAL_ID: 'ext-id-0123456789abcdef' });
+      const scopes = await collector.scopes();
+      expect(scopes).toEqual([{ cloud: 'aws', account: '222222222222', region: 'eu-west-1' }]);
+      const out = await collector.collect(scopes[0]!, { startMs: END - 48 * H, endMs: END });
+      expect(out.scope).toMatchObject({ status: 'ok', instanceCount: 3 });
+    } finally {
+      for (const [k, v] of [['AWS_ACCESS_KEY_ID', previous.id], ['AWS_SECRET_ACCESS_KEY', previous.secret]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    expect(s.assumeRoles).toEqual([{ roleArn: 'arn:aws:iam::222222222222:role/RightsizeReadOnly', externalId: 'ext-id-0123456789abcdef', sessionName: 'rightsize-collect' }]);
+    // The base credentials only ever call STS; inventory and metrics are read as the member-account role.
+    expect([...(s.accessKeys['AssumeRole'] ?? [])]).toEqual(['AKIDBASECREDENTIAL']);
+    expect([...(s.accessKeys['DescribeInstances'] ?? [])]).toEqual(['ASIA222222222222']);
+    expect([...(s.accessKeys['GetMetricData'] ?? [])]).toEqual(['ASIA222222222222']);
+  });
 });

@@ -43,6 +43,9 @@ export async function startAwsWireServer(options: AwsWireOptions) {
   const unexpected: string[] = [];
   const calls: Record<string, number> = {};
   const seen: Record<string, number> = {};
+  /** AssumeRole calls (STS Query protocol) and the access key that signed each EC2/CloudWatch call. */
+  const assumeRoles: { roleArn: string; externalId: string | null; sessionName: string | null }[] = [];
+  const accessKeys: Record<string, Set<string>> = {};
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -63,6 +66,19 @@ export async function startAwsWireServer(options: AwsWireOptions) {
     const target = String(headers['x-amz-target'] ?? '');
     const op = target ? target.split('.')[1] ?? '' : (new URLSearchParams(body).get('Action') ?? '');
     calls[op] = (calls[op] ?? 0) + 1;
+    const accessKey = /Credential=([^/]+)\//.exec(String(headers['authorization'] ?? ''))?.[1] ?? '';
+    (accessKeys[op] ??= new Set()).add(accessKey);
+    if (op === 'AssumeRole') {
+      const params = new URLSearchParams(body);
+      const roleArn = params.get('RoleArn') ?? '';
+      assumeRoles.push({ roleArn, externalId: params.get('ExternalId'), sessionName: params.get('RoleSessionName') });
+      const account = /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1] ?? 'invalid';
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(
+        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIA${account}</AccessKeyId><SecretAccessKey>assumed-secret</SecretAccessKey><SessionToken>assumed-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>${esc(roleArn)}/x</Arn><AssumedRoleId>AROA:x</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
+      return;
+    }
     if (options.failingRegions?.includes(region)) {
       res.writeHead(500, { 'content-type': 'text/xml' });
       res.end('<Response><Errors><Error><Code>InternalError</Code><Message>boom</Message></Error></Errors><RequestID>x</RequestID></Response>');
@@ -153,5 +169,5 @@ export async function startAwsWireServer(options: AwsWireOptions) {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, unexpected, calls, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, unexpected, calls, assumeRoles, accessKeys, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
