@@ -31,7 +31,7 @@ function recommendation(n: number, snapshotId: string): Recommendation {
   };
 }
 
-async function load(url: string, durationS: number, init: { method?: 'GET' | 'POST'; body?: string }) {
+async function load(url: string, durationS: number, init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) {
   const result: { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number } = await autocannon({
     url,
     connections: 50,
@@ -39,7 +39,7 @@ async function load(url: string, durationS: number, init: { method?: 'GET' | 'PO
     // The load generator runs in its own worker thread, so it does not steal the server's event loop.
     workers: 1,
     method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
     ...(init.body ? { body: init.body } : {}),
   });
   return { reqPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
@@ -63,18 +63,22 @@ export async function run(args: string[]): Promise<Record<string, number | strin
     console.log(`api: 100,000 recommendations in SQLite; 50 connections × ${durationS} s per route`);
     const bare = await load(`${server.url}/bare`, durationS, {});
     const list = await load(`${server.url}/v1/recommendations?limit=50&cloud=aws`, durationS, {});
+    // What browsers, curl --compressed and most HTTP clients send: the cached page's gzip form (~5 KB, not ~35 KB).
+    const listGzip = await load(`${server.url}/v1/recommendations?limit=50&cloud=aws`, durationS, { headers: { 'accept-encoding': 'gzip' } });
     const advice = await load(`${server.url}/v1/advice`, durationS, { method: 'POST', body: JSON.stringify({ vcpu: 4, memoryGiB: 16, limit: 10 }) });
     const row = (name: string, r: typeof bare) =>
       console.log(`  ${name.padEnd(44)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${String(r.p50Ms).padStart(3)} ms  p99 ${String(r.p99Ms).padStart(3)} ms  ${(r.reqPerSec / bare.reqPerSec).toFixed(2)}× bare  errors ${r.errors}`);
     row('GET /bare (bare Hono JSON route)', bare);
     row('GET /v1/recommendations?limit=50&cloud=aws', list);
+    row('  same, Accept-Encoding: gzip', listGzip);
     row('POST /v1/advice', advice);
     return {
       durationSeconds: durationS,
       bareReqPerSec: bare.reqPerSec, bareP50Ms: bare.p50Ms, bareP99Ms: bare.p99Ms,
       listReqPerSec: list.reqPerSec, listP50Ms: list.p50Ms, listP99Ms: list.p99Ms, listRatioToBare: Math.round((list.reqPerSec / bare.reqPerSec) * 100) / 100,
+      listGzipReqPerSec: listGzip.reqPerSec, listGzipP50Ms: listGzip.p50Ms, listGzipP99Ms: listGzip.p99Ms, listGzipRatioToBare: Math.round((listGzip.reqPerSec / bare.reqPerSec) * 100) / 100,
       adviceReqPerSec: advice.reqPerSec, adviceP50Ms: advice.p50Ms, adviceP99Ms: advice.p99Ms, adviceRatioToBare: Math.round((advice.reqPerSec / bare.reqPerSec) * 100) / 100,
-      errors: bare.errors + list.errors + advice.errors,
+      errors: bare.errors + list.errors + listGzip.errors + advice.errors,
     };
   } finally {
     await server.close();

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { requestId } from 'hono/request-id';
 import type { Catalog, PriceFilter } from '../catalog/catalog.js';
 import type { AdviceOption, AdviceRequest } from '../engine/advice.js';
@@ -52,9 +53,16 @@ function etagOf(text: string): string {
   return `"${createHash('sha1').update(text).digest('base64url')}"`;
 }
 
+/** A cached list body: its bytes (encoded once) and, made on first demand, its gzip form. */
+interface CachedBody {
+  bytes: Uint8Array;
+  tag: string;
+  gzip?: Uint8Array;
+}
+
 /** A small LRU of response bodies (Map keeps insertion order; re-inserting on hit makes it least-recently-used). */
 class BodyCache {
-  private readonly map = new Map<string, { text: string; tag: string }>();
+  private readonly map = new Map<string, CachedBody>();
   constructor(private readonly max: number) {}
   get(key: string) {
     const v = this.map.get(key);
@@ -64,10 +72,33 @@ class BodyCache {
     }
     return v;
   }
-  set(key: string, value: { text: string; tag: string }) {
+  set(key: string, value: CachedBody) {
     this.map.set(key, value);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
   }
+}
+
+function acceptsGzip(c: Context): boolean {
+  return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+}
+
+/**
+ * Serves a cached list body: 304 on a matching ETag, gzip (compressed once per body, not per request) when the
+ * client accepts it. A 50-item page is ~35 KB of JSON and ~5 KB gzipped.
+ */
+function cachedBodyResponse(c: Context, body: CachedBody): Response {
+  c.header('vary', 'accept-encoding');
+  c.header('cache-control', 'private, no-cache');
+  if (acceptsGzip(c)) {
+    const tag = body.tag.replace(/"$/, '-gz"');
+    c.header('etag', tag);
+    if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(tag)) return c.body(null, 304);
+    body.gzip ??= gzipSync(body.bytes, { level: 6 });
+    return c.body(body.gzip as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+  }
+  c.header('etag', body.tag);
+  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(body.tag)) return c.body(null, 304);
+  return c.body(body.bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json' });
 }
 
 function jsonTextWithEtag(c: Context, text: string, knownTag?: string): Response {
@@ -160,14 +191,14 @@ export function createApp(deps: AppDeps) {
     const token = deps.store.changeToken?.();
     const cacheKey = token ? `${token}|${meta.id}|${c.req.url}` : undefined;
     const cached = cacheKey ? listCache.get(cacheKey) : undefined;
-    if (cached) return jsonTextWithEtag(c, cached.text, cached.tag) as never;
+    if (cached) return cachedBodyResponse(c, cached) as never;
     if (deps.store.listRecommendationsJson) {
       // Rows are served as the JSON the store holds: no parse and re-serialize of every item.
       const raw = await deps.store.listRecommendationsJson(meta.id, defined(filter) as RecommendationFilter, pageRequest);
       const text = `{"items":[${raw.itemsJson.join(',')}]${raw.nextCursor ? `,"nextCursor":${JSON.stringify(raw.nextCursor)}` : ''},"snapshotId":${JSON.stringify(meta.id)}}`;
-      const tag = etagOf(text);
-      if (cacheKey) listCache.set(cacheKey, { text, tag });
-      return jsonTextWithEtag(c, text, tag) as never;
+      const body: CachedBody = { bytes: Buffer.from(text, 'utf8'), tag: etagOf(text) };
+      if (cacheKey) listCache.set(cacheKey, body);
+      return cachedBodyResponse(c, body) as never;
     }
     const page = await deps.store.listRecommendations(meta.id, defined(filter) as RecommendationFilter, pageRequest);
     return jsonWithEtag(c, { ...page, snapshotId: meta.id }) as never;

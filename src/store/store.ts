@@ -78,8 +78,8 @@ export interface Store {
   listRecommendationsJson?(snapshotId: string, filter: RecommendationFilter, page: PageRequest): Promise<{ itemsJson: string[]; nextCursor?: string }>;
   getRecommendation(id: string): Promise<Recommendation | undefined>;
   /**
-   * Optional: a token that changes whenever stored data may have changed (any write, from any process). Readers use
-   * it to cache derived responses safely.
+   * Optional: a token that changes whenever stored data may have changed: at once for this connection's writes,
+   * within a short interval (SQLite: 100 ms) for other processes'. Readers use it to cache derived responses.
    */
   changeToken?(): string;
   listSkips(snapshotId: string): Promise<Skip[]>;

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../src/api/serve.js';
@@ -55,6 +56,23 @@ describe('routes', () => {
     const etag = first.headers.get('etag');
     expect(etag).toBeTruthy();
     expect((await get('/v1/recommendations?limit=5&cloud=aws', { ...AUTH, 'if-none-match': etag as string })).status).toBe(304);
+  });
+
+  it('serves list pages gzipped to clients that accept it: the same JSON, its own ETag, Vary: accept-encoding', async () => {
+    const plain = await get('/v1/recommendations?limit=50');
+    const plainText = await plain.text();
+    for (let round = 0; round < 2; round++) {
+      // The second round is served from the cache, where the gzip form is kept.
+      const gz = await get('/v1/recommendations?limit=50', { ...AUTH, 'accept-encoding': 'br, gzip' });
+      expect(gz.status).toBe(200);
+      expect(gz.headers.get('content-encoding')).toBe('gzip');
+      expect(gz.headers.get('vary')).toContain('accept-encoding');
+      const bytes = Buffer.from(await gz.arrayBuffer());
+      expect(bytes.length).toBeLessThan(Buffer.byteLength(plainText) / 3);
+      expect(gunzipSync(bytes).toString('utf8')).toBe(plainText);
+      expect(gz.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+      expect((await get('/v1/recommendations?limit=50', { ...AUTH, 'accept-encoding': 'gzip', 'if-none-match': gz.headers.get('etag') as string })).status).toBe(304);
+    }
   });
 
   it('filters recommendations and returns one with its evidence and backtest', async () => {
@@ -181,11 +199,13 @@ describe('response cache', () => {
     const before = (await (await get(url)).json()) as { items: { id: string }[] };
     expect(before.items).toHaveLength(3);
     // Another connection (as `rightsize analyze` in another process would) replaces the snapshot's results.
-    const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
+    const { openSqliteStore, CHANGE_CHECK_INTERVAL_MS } = await import('../../src/store/sqlite/sqlite-store.js');
     const other = openSqliteStore({ dataDir: path.dirname((api.store as unknown as { file: string }).file) });
     const kept = api.results.recommendations.slice(0, 2);
     await other.writeResults({ snapshotId: api.fleet.id, recommendations: kept, skips: [], plans: [] });
     await other.close();
+    // Other processes' commits are noticed within CHANGE_CHECK_INTERVAL_MS.
+    await new Promise((r) => setTimeout(r, CHANGE_CHECK_INTERVAL_MS + 20));
     const after = (await (await get(url)).json()) as { items: { id: string }[] };
     expect(after.items.map((r) => r.id).sort()).toEqual(kept.map((r) => r.id).sort());
     // And back through the app's own connection.
