@@ -6,7 +6,8 @@ import { CLOUDS } from '../domain/cloud.js';
 import { DataFileError, formatZodError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { createCatalog } from './memory-catalog.js';
-import { GpuModelsFileSchema, PricesFileSchema, RegionsFileSchema, SpotAdvisorFileSchema, TypesFileSchema } from './schema.js';
+import { overlayPrices } from './overlay.js';
+import { GpuModelsFileSchema, type PricesFile, PricesFileSchema, RegionsFileSchema, SpotAdvisorFileSchema, TypesFileSchema } from './schema.js';
 
 /** The bundled data directory, resolved from this module so the cwd does not matter. */
 export const BUNDLED_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data');
@@ -36,13 +37,46 @@ function readValidated<S extends z.ZodType>(dataDir: string, relative: string, s
  * Loads and validates the catalog files under `dataDir/catalog/` into O(1) lookups.
  * @example const catalog = loadCatalog(); catalog.onDemandHourlyUsd('aws', 'us-east-1', 'm5.large');
  */
-export function loadCatalog(dataDir: string = BUNDLED_DATA_DIR): Catalog {
+export function loadCatalog(dataDir: string = BUNDLED_DATA_DIR, options: { priceOverlays?: readonly PricesFile[] } = {}): Catalog {
   const dir = path.resolve(dataDir);
   return createCatalog({
     types: CLOUDS.map((cloud) => readValidated(dir, `catalog/${cloud}-types.json`, TypesFileSchema)),
-    prices: CLOUDS.map((cloud) => readValidated(dir, `catalog/${cloud}-prices.json`, PricesFileSchema)),
+    prices: CLOUDS.map((cloud) => {
+      const bundled = readValidated(dir, `catalog/${cloud}-prices.json`, PricesFileSchema);
+      return (options.priceOverlays ?? []).filter((o) => o.cloud === cloud).reduce(overlayPrices, bundled);
+    }),
     gpuModels: readValidated(dir, 'catalog/gpu-models.json', GpuModelsFileSchema),
     regions: readValidated(dir, 'catalog/regions.json', RegionsFileSchema),
     spotAdvisor: readValidated(dir, 'catalog/aws-spot-advisor.json', SpotAdvisorFileSchema),
   });
+}
+
+/** Store blob holding a cloud's last price refresh (`rightsize prices refresh`), in the bundled file's schema. */
+export const priceOverlayKey = (cloud: string) => `catalog/prices/${cloud}.json`;
+
+/**
+ * The catalog with the store's refreshed prices laid over the bundled ones. A refresh blob that no longer parses is
+ * reported through `onInvalid` and ignored: the bundled prices stay the fallback.
+ */
+export async function loadCatalogWithRefreshedPrices(
+  dataDir: string | undefined,
+  store: { getBlob(key: string): Promise<{ body: string } | undefined> },
+  onInvalid: (message: string) => void = () => {},
+): Promise<Catalog> {
+  const overlays: PricesFile[] = [];
+  for (const cloud of CLOUDS) {
+    const blob = await store.getBlob(priceOverlayKey(cloud));
+    if (!blob) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(blob.body);
+    } catch (err) {
+      onInvalid(`${priceOverlayKey(cloud)}: not valid JSON: ${(err as Error).message}`);
+      continue;
+    }
+    const parsed = PricesFileSchema.safeParse(raw);
+    if (parsed.success && parsed.data.cloud === cloud) overlays.push(parsed.data);
+    else onInvalid(parsed.success ? `${priceOverlayKey(cloud)}: cloud is ${parsed.data.cloud}` : formatZodError(priceOverlayKey(cloud), parsed.error));
+  }
+  return loadCatalog(dataDir ?? BUNDLED_DATA_DIR, { priceOverlays: overlays });
 }

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
-import { loadCatalog } from '../catalog/load.js';
+import { loadCatalogWithRefreshedPrices } from '../catalog/load.js';
 import { type Config, loadConfig } from '../config.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -48,7 +48,9 @@ export function runtime(env: Record<string, string | undefined> = process.env): 
   cached ??= (async () => {
     const resolved = await resolveSecretEnv(env);
     const config = loadConfig({ env: resolved });
-    return { config, catalog: loadCatalog(config.catalogDir), store: await openStore(config, resolved), env: resolved };
+    const store = await openStore(config, resolved);
+    const catalog = await loadCatalogWithRefreshedPrices(config.catalogDir, store, (m) => console.log(JSON.stringify({ msg: 'ignoring refreshed prices', detail: m })));
+    return { config, catalog, store, env: resolved };
   })().catch((err: unknown) => {
     cached = undefined; // a failed cold start (SSM throttled) is retried by the next invocation
     throw err;

@@ -37,6 +37,16 @@ export interface AwsWireOptions {
   malformedRegions?: string[];
   /** Added latency per request, ms. */
   latencyMs?: number;
+  /** Price List products per region code (GetProducts, AWS JSON 1.1), each a product object the server stringifies. */
+  products?: Record<string, unknown[]>;
+  /** Products per GetProducts page. */
+  productPageSize?: number;
+  /** Spot price history per region: one row per (type, zone, timestamp). */
+  spotHistory?: Record<string, { type: string; az: string; usd: string; at: string }[]>;
+  /** Spot rows per DescribeSpotPriceHistory page. */
+  spotPageSize?: number;
+  /** Recorded DescribeSpotPriceHistory bodies per region, served verbatim in order (each page's nextToken leads to the next). */
+  spotHistoryXml?: Record<string, string[]>;
 }
 
 export async function startAwsWireServer(options: AwsWireOptions) {
@@ -102,6 +112,51 @@ export async function startAwsWireServer(options: AwsWireOptions) {
       );
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ Metrics: req.Namespace === 'CWAgent' ? metrics : [] }));
+      return;
+    }
+    if (target === 'AWSPriceListService.GetProducts') {
+      const req = JSON.parse(body) as { ServiceCode: string; Filters: { Type: string; Field: string; Value: string }[]; NextToken?: string; MaxResults?: number; FormatVersion?: string };
+      const regionCode = req.Filters.find((f) => f.Field === 'regionCode')?.Value ?? '';
+      const wanted = { operatingSystem: 'Linux', tenancy: 'Shared', capacitystatus: 'Used', preInstalledSw: 'NA' } as Record<string, string>;
+      const filtersOk = req.ServiceCode === 'AmazonEC2' && Object.entries(wanted).every(([f, v]) => req.Filters.some((x) => x.Type === 'TERM_MATCH' && x.Field === f && x.Value === v));
+      if (!filtersOk) {
+        unexpected.push(`GetProducts with filters ${JSON.stringify(req.Filters)}`);
+        return jsonError(res, 400, 'InvalidParameterException', 'unexpected filters');
+      }
+      const all = options.products?.[regionCode] ?? [];
+      const size = Math.min(req.MaxResults ?? 100, options.productPageSize ?? 100);
+      const start = Number(req.NextToken ?? 0);
+      const next = start + size < all.length ? String(start + size) : undefined;
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: all.slice(start, start + size).map((p) => (typeof p === 'string' ? p : JSON.stringify(p))), ...(next ? { NextToken: next } : {}) }));
+      return;
+    }
+    if (op === 'DescribeSpotPriceHistory') {
+      const params = new URLSearchParams(body);
+      if (params.get('ProductDescription.1') !== 'Linux/UNIX') unexpected.push(`DescribeSpotPriceHistory without ProductDescription Linux/UNIX: ${body}`);
+      const recorded = options.spotHistoryXml?.[region];
+      if (recorded) {
+        const token = params.get('NextToken');
+        const index = token ? recorded.findIndex((page) => page.includes(`<nextToken>${token}</nextToken>`)) + 1 : 0;
+        if (index < 0 || index >= recorded.length) {
+          unexpected.push(`DescribeSpotPriceHistory NextToken ${token}`);
+          return ec2Error(res, 400, 'InvalidNextToken', 'unknown token');
+        }
+        res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
+        res.end(recorded[index]);
+        return;
+      }
+      const rows = options.spotHistory?.[region] ?? [];
+      const size = Math.min(Number(params.get('MaxResults') ?? 1000), options.spotPageSize ?? 1000);
+      const start = Number(params.get('NextToken') ?? 0);
+      const next = start + size < rows.length ? String(start + size) : '';
+      const items = rows
+        .slice(start, start + size)
+        .map((r) => `<item><instanceType>${esc(r.type)}</instanceType><productDescription>Linux/UNIX</productDescription><spotPrice>${esc(r.usd)}</spotPrice><timestamp>${r.at}</timestamp><availabilityZone>${esc(r.az)}</availabilityZone></item>`)
+        .join('');
+      // Shaped like botocore's recorded response (test/fixtures/aws/ec2-describe-spot-price-history.xml).
+      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><DescribeSpotPriceHistoryResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId><spotPriceHistorySet>${items}</spotPriceHistorySet><nextToken>${next}</nextToken></DescribeSpotPriceHistoryResponse>`);
       return;
     }
     if (target === 'GraniteServiceVersion20100801.GetMetricData') {

@@ -7,9 +7,9 @@ import type { Command } from '../context.js';
 
 /** `rightsize alerts`: evaluate budgets and send each crossed threshold to Slack once. Exit 1 if a send failed. */
 export const alertsCommand: Command = async (ctx) => {
-  const { loadCatalog } = await import('../../catalog/load.js');
-  const catalog = loadCatalog(ctx.config.catalogDir);
+  const { loadCatalogWithRefreshedPrices } = await import('../../catalog/load.js');
   const store = await openStore(ctx.config, ctx.env);
+  const catalog = await loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`));
   try {
     const { statuses, result } = await checkBudgets({
       store, catalog, budgets: ctx.config.budgets, resolveWebhook: webhookResolver(ctx.env), nowMs: ctx.nowMs(), claimant: randomUUID(),

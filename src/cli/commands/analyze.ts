@@ -43,9 +43,9 @@ export async function printAnalysis(ctx: CommandContext, store: Store, catalog: 
 
 /** `rightsize analyze [--snapshot ID]`: analyze the latest (or given) snapshot in the configured store. */
 export const analyzeCommand: Command = async (ctx) => {
-  const { loadCatalog } = await import('../../catalog/load.js');
-  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
+  const { loadCatalogWithRefreshedPrices } = await import('../../catalog/load.js');
   const store = await openStore(ctx.config, ctx.env);
+  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
     const snapshotId = ctx.flags.snapshot ?? (await store.latestSnapshot())?.id;
     if (!snapshotId) throw new RightsizeError(`no snapshot in ${ctx.config.dataDir}: run "rightsize collect" first (or "rightsize demo" for the demo store)`);

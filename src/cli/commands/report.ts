@@ -28,9 +28,9 @@ export async function writeReportFiles(ctx: CommandContext, store: Store, catalo
 export const reportCommand: Command = async (ctx, positionals) => {
   const isoWeek = positionals[0];
   if (isoWeek !== undefined && !/^\d{4}-W\d{2}$/.test(isoWeek)) throw new RightsizeError(`rightsize report: week ${JSON.stringify(isoWeek)} must look like 2026-W47`);
-  const { loadCatalog } = await import('../../catalog/load.js');
-  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
+  const { loadCatalogWithRefreshedPrices } = await import('../../catalog/load.js');
   const store = await openStore(ctx.config, ctx.env);
+  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
     const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.flags.out ?? ctx.config.dataDir, isoWeek);
     ctx.stdout.write(`Weekly report: ${file} (also .md and .json)\n`);

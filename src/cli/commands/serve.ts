@@ -38,9 +38,9 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
 
 /** `rightsize serve`: the API over the configured store. */
 export const serveCommand: Command = async (ctx) => {
-  const { loadCatalog } = await import('../../catalog/load.js');
-  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalog(ctx.config.catalogDir));
+  const { loadCatalogWithRefreshedPrices } = await import('../../catalog/load.js');
   const store = await openStore(ctx.config, ctx.env);
+  const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
     await serveApi(ctx, store, catalog);
     return 0;

@@ -1,0 +1,24 @@
+import { openStore } from '../../store/open.js';
+import type { Command } from '../context.js';
+
+/**
+ * `rightsize prices`: refresh AWS (Price List API, spot price history) and Azure (Retail Prices API) prices for the
+ * enabled clouds into the store, where analyze, serve, report and alerts lay them over the bundled catalog.
+ * Exit 1 when no region could be refreshed.
+ */
+export const pricesCommand: Command = async (ctx) => {
+  if (!ctx.config.aws.enabled && !ctx.config.azure.enabled) {
+    ctx.stderr.write('rightsize: no price source enabled: set aws.enabled or azure.enabled (GCP prices come from the bundled catalog)\n');
+    return 2;
+  }
+  const { loadCatalog } = await import('../../catalog/load.js');
+  const { refreshPrices } = await import('../../pipeline/refresh-prices.js');
+  const store = await openStore(ctx.config, ctx.env);
+  try {
+    const out = await ctx.progress.step('Refreshed prices', () => refreshPrices({ config: ctx.config, catalog: loadCatalog(ctx.config.catalogDir), store, nowMs: ctx.nowMs() }), (o) => `${o.scopes.filter((s) => s.status === 'ok').length}/${o.scopes.length} regions`);
+    for (const s of out.scopes) ctx.stdout.write(`${s.cloud}/${s.region}: ${s.status}, ${s.instanceCount} types${s.message ? ` — ${s.message}` : ''}\n`);
+    return out.written.length > 0 ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+};

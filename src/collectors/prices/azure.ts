@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { PricesFile } from '../../catalog/schema.js';
+import type { ScopeResult } from '../../domain/snapshot.js';
+import { CollectError, statusOfError } from '../collector.js';
+import type { PriceRefresh } from './aws.js';
+
+/**
+ * Azure Retail Prices API (https://learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices):
+ * anonymous, OData-filtered, paged by NextPageLink. Only the fields Rightsize reads are required.
+ */
+const ItemSchema = z.object({
+  armSkuName: z.string(),
+  armRegionName: z.string(),
+  retailPrice: z.number().nonnegative(),
+  unitOfMeasure: z.string(),
+  type: z.string(),
+  skuName: z.string(),
+  productName: z.string(),
+  reservationTerm: z.string().optional(),
+});
+const PageSchema = z.object({ Items: z.array(ItemSchema), NextPageLink: z.string().nullable().optional() });
+
+const HOURS_PER_YEAR = 8760;
+
+export interface AzurePriceOptions {
+  /** Default https://prices.azure.com; overridable for sovereign clouds and tests. */
+  endpoint?: string;
+  fetch?: typeof fetch;
+  /** Retries of a 429/5xx page, with backoff. */
+  retries?: number;
+}
+
+/**
+ * Linux pay-as-you-go, spot and 3-year reservation prices per region. Windows meters and Low Priority are skipped;
+ * a reservation's price covers the whole term and becomes an effective hourly rate. Columns: on-demand, spot,
+ * commitment (reservation, 3 years, all upfront).
+ */
+export async function fetchAzurePrices(regions: readonly string[], nowMs: number, options: AzurePriceOptions = {}): Promise<PriceRefresh> {
+  const base = options.endpoint ?? 'https://prices.azure.com';
+  const doFetch = options.fetch ?? fetch;
+  const calls: Record<string, number> = {};
+  const day = new Date(nowMs).toISOString().slice(0, 10);
+  const file: PricesFile = {
+    cloud: 'azure',
+    columns: [{ option: 'on-demand' }, { option: 'spot' }, { option: 'commitment', term: { kind: 'reservation', termYears: 3, payment: 'all-upfront' } }],
+    sources: { 'azure-retail-prices': { source: 'Azure Retail Prices API (Virtual Machines, Linux meters)', effectiveDate: day } },
+    regions: {},
+  };
+  const scopes: ScopeResult[] = [];
+  for (const region of regions) {
+    try {
+      const prices: Record<string, (number | null)[]> = {};
+      const filter = `serviceName eq 'Virtual Machines' and armRegionName eq '${region.replace(/'/g, "''")}'`;
+      let url: string | undefined = `${base}/api/retail/prices?api-version=2023-01-01-preview&$filter=${encodeURIComponent(filter)}`;
+      let page = 0;
+      while (url) {
+        calls['retailPrices'] = (calls['retailPrices'] ?? 0) + 1;
+        const body = await getPage(doFetch, url, options.retries ?? 4);
+        const parsed = PageSchema.safeParse(body);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new CollectError('parse-error', `Retail Prices ${region} page ${page}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+        }
+        for (const item of parsed.data.Items) {
+          if (/Windows/i.test(item.productName) || /Low Priority/i.test(item.skuName) || !item.armSkuName) continue;
+          const row = (prices[item.armSkuName] ??= [null, null, null]);
+          if (item.type === 'Consumption' && item.unitOfMeasure === '1 Hour') row[/Spot$/i.test(item.skuName) ? 1 : 0] = item.retailPrice;
+          if (item.type === 'Reservation' && item.reservationTerm === '3 Years') row[2] = item.retailPrice / (3 * HOURS_PER_YEAR);
+        }
+        url = parsed.data.NextPageLink ?? undefined;
+        page++;
+      }
+      file.regions[region] = { sources: ['azure-retail-prices', 'azure-retail-prices', 'azure-retail-prices'], prices };
+      const priced = Object.keys(prices).length;
+      scopes.push({ cloud: 'azure', account: 'prices', region, status: priced > 0 ? 'ok' : 'no-data', instanceCount: priced });
+    } catch (err) {
+      scopes.push({ cloud: 'azure', account: 'prices', region, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 });
+    }
+  }
+  return { file, scopes, calls };
+}
+
+async function getPage(doFetch: typeof fetch, url: string, retries: number): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await doFetch(url, { headers: { accept: 'application/json' } });
+    if (res.ok) {
+      const text = await res.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new CollectError('parse-error', `Retail Prices: response is not JSON (${text.slice(0, 60)})`);
+      }
+    }
+    if ((res.status === 429 || res.status >= 500) && attempt < retries) {
+      const retryAfterS = Number(res.headers.get('retry-after'));
+      await new Promise((r) => setTimeout(r, Number.isFinite(retryAfterS) && retryAfterS > 0 ? Math.min(retryAfterS * 1000, 10_000) : Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+      continue;
+    }
+    throw new CollectError(res.status === 429 ? 'throttled' : res.status === 401 || res.status === 403 ? 'auth-failed' : 'error', `Retail Prices: HTTP ${res.status}`);
+  }
+}
