@@ -22,6 +22,7 @@ export const FUNCTIONS = {
   analyze: 'analyze.ts',
   alerts: 'alerts.ts',
   weeklyReport: 'weekly-report.ts',
+  refreshPrices: 'refresh-prices.ts',
 } as const;
 
 const noSqlite: Plugin = {
