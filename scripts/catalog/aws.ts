@@ -4,24 +4,11 @@
  * Karpenter's generated us-east-1 on-demand table, opencost's RI effective rates, ec2instances.info coremark
  * results for relative per-vCPU performance, and the Spot Instance Advisor feed.
  */
-import { gpuModelId } from './gpu-names.js';
+import { awsFamilyOf, awsGenerationOf, type Ec2TypeInfo, instanceTypeFromEc2 } from '../../src/catalog/aws-type-info.js';
 import type { PriceColumn, PricesFile, TypeRecord } from './types.js';
 import { readGz, readJson, round } from './util.js';
 
-interface MotoType {
-  InstanceType: string;
-  CurrentGeneration?: boolean;
-  BurstablePerformanceSupported?: boolean;
-  VCpuInfo: { DefaultVCpus: number };
-  MemoryInfo: { SizeInMiB: number };
-  ProcessorInfo?: { SupportedArchitectures?: string[] };
-  NetworkInfo?: { NetworkPerformance?: string };
-  GpuInfo?: { Gpus: { Name: string; Manufacturer: string; Count: number; GpuPartitionSize?: number; MemoryInfo: { SizeInMiB: number } }[] };
-  InferenceAcceleratorInfo?: { Accelerators: { Name: string; Count: number }[] };
-  NeuronInfo?: { NeuronDevices: { Name: string; Count: number }[] };
-  FpgaInfo?: { Fpgas: { Name: string; Count: number }[] };
-  MediaAcceleratorInfo?: { Accelerators: { Name: string; Count: number }[] };
-}
+type MotoType = Ec2TypeInfo;
 
 interface OpszeroRow {
   'instance-type': string;
@@ -37,21 +24,8 @@ export const AWS_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1
 /** GPU model of older families whose DescribeInstanceTypes entry in the snapshot has no GpuInfo (AWS's published specs). */
 const LEGACY_GPU_MODEL: Record<string, string> = { p2: 'k80', p3: 'v100-16gb', p3dn: 'v100-32gb', g3: 'm60', g3s: 'm60', g4dn: 't4', g5g: 't4g' };
 
-function parseNetworkGbps(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const m = /^(?:Up to )?(?:(\d+)x )?([\d.]+) Gigabit/.exec(text);
-  if (!m) return undefined;
-  return round(Number(m[2]) * (m[1] ? Number(m[1]) : 1), 2);
-}
-
-function familyOf(name: string): string {
-  return name.split('.')[0] ?? name;
-}
-
-function generationOf(family: string): number {
-  const m = /^[a-z]+(\d+)/.exec(family);
-  return m ? Number(m[1]) : 0;
-}
+const familyOf = awsFamilyOf;
+const generationOf = awsGenerationOf;
 
 export function buildAwsTypes(sharedDir: string): TypeRecord[] {
   const moto = readJson<Record<string, MotoType>>(readGz(`${sharedDir}/pricing/aws/moto_instance_types.json.gz`));
@@ -74,39 +48,18 @@ export function buildAwsTypes(sharedDir: string): TypeRecord[] {
   const out: TypeRecord[] = [];
   for (const name of Object.keys(moto).sort()) {
     const t = moto[name] as MotoType;
-    const archs = t.ProcessorInfo?.SupportedArchitectures ?? [];
-    if (archs.some((a) => a.endsWith('_mac'))) continue; // Mac hosts are dedicated hosts, not right-sizing targets
-    // Fractional-GPU types (g6f: 1/8 to 1/2 of an L4) cannot be sized by whole-GPU throughput: left out, see data/README.md.
-    if ((t.GpuInfo?.Gpus[0]?.GpuPartitionSize ?? 1) < 1) continue;
-    const family = familyOf(name);
-    const rec: TypeRecord = {
-      cloud: 'aws',
-      name,
-      family,
-      generation: generationOf(family),
-      vcpu: t.VCpuInfo.DefaultVCpus,
-      memoryGiB: round(t.MemoryInfo.SizeInMiB / 1024, 3),
-      arch: archs.includes('arm64') ? 'arm64' : 'x86_64',
-      burstable: Boolean(t.BurstablePerformanceSupported),
-      currentGeneration: Boolean(t.CurrentGeneration),
-    };
-    const gpu = t.GpuInfo?.Gpus[0];
-    if (gpu) {
-      rec.gpu = { count: gpu.Count, model: gpuModelId(gpu.Name, gpu.MemoryInfo.SizeInMiB), memoryGiBPerGpu: round(gpu.MemoryInfo.SizeInMiB / 1024, 2) };
-    } else if (LEGACY_GPU_MODEL[family] && opsGpu.has(name)) {
+    const outcome = instanceTypeFromEc2(t);
+    if ('skipped' in outcome) {
+      // Mac hosts and fractional GPUs are left out on purpose (data/README.md); an unknown GPU fails the build.
+      if (outcome.skipped === 'unknown-gpu') throw new Error(`${outcome.detail}: add it to src/catalog/gpu-names.ts and data/catalog/gpu-models.json`);
+      continue;
+    }
+    const rec: TypeRecord = outcome.type as TypeRecord;
+    const family = rec.family;
+    if (!rec.gpu && LEGACY_GPU_MODEL[family] && opsGpu.has(name)) {
       const g = opsGpu.get(name) as { count: number; memGiB: number };
       rec.gpu = { count: g.count, model: LEGACY_GPU_MODEL[family] as string, memoryGiBPerGpu: round(g.memGiB / g.count, 2) };
     }
-    const accelerators: NonNullable<TypeRecord['accelerators']> = [];
-    for (const a of t.InferenceAcceleratorInfo?.Accelerators ?? []) accelerators.push({ kind: 'inferentia', name: a.Name, count: a.Count });
-    if (accelerators.length === 0) {
-      for (const a of t.NeuronInfo?.NeuronDevices ?? []) accelerators.push({ kind: /trainium/i.test(a.Name) ? 'trainium' : 'inferentia', name: a.Name, count: a.Count });
-    }
-    for (const a of t.FpgaInfo?.Fpgas ?? []) accelerators.push({ kind: 'fpga', name: a.Name, count: a.Count });
-    for (const a of t.MediaAcceleratorInfo?.Accelerators ?? []) accelerators.push({ kind: 'media', name: a.Name, count: a.Count });
-    if (accelerators.length > 0) rec.accelerators = accelerators;
-    const net = parseNetworkGbps(t.NetworkInfo?.NetworkPerformance);
-    if (net !== undefined) rec.networkGbps = net;
     const perf = perVcpu(name);
     if (perf !== undefined) rec.cpuPerfRel = round(perf / baseline, 3);
     out.push(rec);

@@ -1,5 +1,6 @@
 import type { Cloud } from '../domain/cloud.js';
 import type { Instance } from '../domain/instance.js';
+import type { InstanceType } from '../domain/instance-type.js';
 import type { ScopeResult, ScopeStatus } from '../domain/snapshot.js';
 import type { UtilizationSeries } from '../domain/utilization.js';
 import { RightsizeError } from '../errors.js';
@@ -24,6 +25,8 @@ export interface PartialSnapshot {
   scope: ScopeResult;
   /** API calls made per operation (the collect benchmark compares them with the theoretical minimum). */
   calls: Record<string, number>;
+  /** Instance types the catalog lacked, described by the cloud (DescribeInstanceTypes). */
+  types?: InstanceType[];
 }
 
 /** A collection failure with the status it maps to; the message names cloud, operation and scope. */

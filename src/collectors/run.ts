@@ -77,7 +77,7 @@ export function assembleSnapshot(input: {
   startedAtMs: number;
   finishedAtMs: number;
   window: CollectWindow;
-  parts: readonly Pick<PartialSnapshot, 'instances' | 'series' | 'scope'>[];
+  parts: readonly Pick<PartialSnapshot, 'instances' | 'series' | 'scope' | 'types'>[];
   /** Scopes with no part: listing failures, lost messages. */
   extraScopes?: readonly ScopeResult[];
 }): Snapshot {
@@ -94,9 +94,11 @@ export function assembleSnapshot(input: {
     seen.add(key);
     series.push(s);
   }
+  const types = [...new Map(input.parts.flatMap((p) => p.types ?? []).map((t) => [`${t.cloud}|${t.name}`, t] as const)).values()].sort((a, b) => a.name.localeCompare(b.name));
   return {
     id: input.id,
     source: 'collect',
+    ...(types.length > 0 ? { types } : {}),
     startedAt: new Date(input.startedAtMs).toISOString(),
     finishedAt: new Date(input.finishedAtMs).toISOString(),
     windowStartMs: input.window.startMs,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CloudSchema } from './cloud.js';
+import { InstanceTypeSchema } from './instance-type.js';
 import type { Instance } from './instance.js';
 import type { UtilizationSeries } from './utilization.js';
 
@@ -34,6 +35,8 @@ export const SnapshotMetaSchema = z.object({
     .array(z.object({ kind: z.enum(['prometheus']), endpoint: z.string(), status: ScopeStatusSchema, message: z.string().optional(), instancesMatched: z.number().int().nonnegative() }))
     .optional(),
   instanceCount: z.number().int().nonnegative(),
+  /** Instance types the bundled catalog lacked, as the cloud described them at collection; the engine adds them. */
+  types: z.array(InstanceTypeSchema).optional(),
 });
 export type SnapshotMeta = z.infer<typeof SnapshotMetaSchema>;
 

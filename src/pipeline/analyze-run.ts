@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
+import { withExtraTypes } from '../catalog/extend.js';
 import { analyzeSnapshot } from '../engine/analyze.js';
 import type { EngineSettings } from '../engine/settings.js';
 import { RightsizeError } from '../errors.js';
@@ -24,7 +25,8 @@ export async function analyzeStored(input: { store: Store; catalog: Catalog; set
         }
       })()
     : store.seriesByInstance(snapshotId);
-  const results = await analyzeSnapshot({ meta, instances, seriesByInstance, catalog: input.catalog, settings: input.settings, nowMs: input.nowMs });
+  const catalog = withExtraTypes(input.catalog, meta.types);
+  const results = await analyzeSnapshot({ meta, instances, seriesByInstance, catalog, settings: input.settings, nowMs: input.nowMs });
   await store.writeResults(results);
   await store.putBlob(markerKey(snapshotId), 'application/json', JSON.stringify({ snapshotId, analyzedAtMs: input.nowMs, recommendations: results.recommendations.length, skips: results.skips.length, plans: results.plans.length }));
   return results;

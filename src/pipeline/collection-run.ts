@@ -4,6 +4,7 @@ import type { CloudCollector } from '../collectors/run.js';
 import { assembleSnapshot, collectScopeSafely, collectWindowAt, runIdAt } from '../collectors/run.js';
 import { CloudSchema } from '../domain/cloud.js';
 import { InstanceSchema } from '../domain/instance.js';
+import { InstanceTypeSchema } from '../domain/instance-type.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { ScopeResultSchema, type ScopeResult } from '../domain/snapshot.js';
 import { statusOfError } from '../collectors/collector.js';
@@ -33,7 +34,7 @@ const ManifestSchema = z.object({
 });
 export type RunManifest = z.infer<typeof ManifestSchema>;
 
-const PartSchema = z.object({ scope: ScopeResultSchema, instances: z.array(InstanceSchema), series: z.string(), calls: z.record(z.string(), z.number()) });
+const PartSchema = z.object({ scope: ScopeResultSchema, instances: z.array(InstanceSchema), series: z.string(), calls: z.record(z.string(), z.number()), types: z.array(InstanceTypeSchema).optional() });
 
 const manifestKey = (runId: string) => `runs/${runId}/manifest.json`;
 const partsPrefix = (runId: string) => `runs/${runId}/parts/`;
@@ -60,7 +61,7 @@ export async function planCollection(store: Store, input: { nowMs: number; lookb
 /** Collects one scope of a run and stores it as a part. Scope failures are statuses in the part, not exceptions. */
 export async function collectPart(store: Store, message: CollectMessage, collector: CloudCollector): Promise<PartialSnapshot['scope']> {
   const part = await collectScopeSafely(collector, message.scope, message.window);
-  const body = { scope: part.scope, instances: part.instances, series: encodeSeriesChunk(part.series).toString('base64'), calls: part.calls };
+  const body = { scope: part.scope, instances: part.instances, series: encodeSeriesChunk(part.series).toString('base64'), calls: part.calls, ...(part.types ? { types: part.types } : {}) };
   await store.putBlob(partKey(message.runId, message.scope), 'application/json', JSON.stringify(body));
   return part.scope;
 }
@@ -92,13 +93,13 @@ export async function finalizeRun(store: Store, runId: string, options: Finalize
   if (claim === 'already-sent') return 'already-done';
   if (claim === 'claimed-by-other') return 'claimed-by-other';
   try {
-    const parts: Pick<PartialSnapshot, 'instances' | 'series' | 'scope'>[] = [];
+    const parts: Pick<PartialSnapshot, 'instances' | 'series' | 'scope' | 'types'>[] = [];
     for (const key of [...partKeys].sort()) {
       const blob = await store.getBlob(key);
       if (!blob) continue;
       const parsed = PartSchema.safeParse(JSON.parse(blob.body));
       if (!parsed.success) throw new Error(`${key}: not a collection part: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
-      parts.push({ scope: parsed.data.scope, instances: parsed.data.instances, series: decodeSeriesChunk(Buffer.from(parsed.data.series, 'base64'), key) });
+      parts.push({ scope: parsed.data.scope, instances: parsed.data.instances, series: decodeSeriesChunk(Buffer.from(parsed.data.series, 'base64'), key), ...(parsed.data.types ? { types: parsed.data.types } : {}) });
     }
     const lost: ScopeResult[] = missing.map((s) => ({ ...s, status: 'error', message: 'not collected: its queue message failed every retry (see the dead-letter queue)', instanceCount: 0 }));
     const snapshot = assembleSnapshot({ id: runId, startedAtMs: manifest.startedAtMs, finishedAtMs: options.nowMs, window: manifest.window, parts, extraScopes: [...manifest.planFailures, ...lost] });

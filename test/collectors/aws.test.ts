@@ -150,4 +150,41 @@ describe('AWS collector through the real SDK clients and a local wire server', (
     expect([...(s.accessKeys['DescribeInstances'] ?? [])]).toEqual(['ASIA222222222222']);
     expect([...(s.accessKeys['GetMetricData'] ?? [])]).toEqual(['ASIA222222222222']);
   });
+
+  it('describes types the catalog lacks with DescribeInstanceTypes and carries them, GPUs named by model', async () => {
+    const instances: FakeInstance[] = [
+      { id: 'i-0000000000000001', type: 'm5.large' },
+      { id: 'i-0000000000000002', type: 'm9z.large' },
+      { id: 'i-0000000000000003', type: 'p9z.48xlarge' },
+      { id: 'i-0000000000000004', type: 'm9z.large' },
+    ];
+    const s = await server({
+      instances: { 'us-east-1': instances },
+      metric,
+      describedTypes: { 'm9z.large': { vcpu: 2, memoryMiB: 8192 }, 'p9z.48xlarge': { vcpu: 192, memoryMiB: 2_097_152, gpu: { name: 'H100', count: 8, memoryMiB: 81_920 } } },
+    });
+    const { loadCatalog } = await import('../../src/catalog/load.js');
+    const catalog = loadCatalog();
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'), { isKnownType: (t) => catalog.type('aws', t) !== undefined });
+    expect(out.calls['DescribeInstanceTypes']).toBe(1); // only the two unknown names, in one call
+    expect(out.scope.status).toBe('ok');
+    expect(out.types).toEqual([
+      { cloud: 'aws', name: 'm9z.large', family: 'm9z', generation: 9, vcpu: 2, memoryGiB: 8, arch: 'x86_64', burstable: false, currentGeneration: true, networkGbps: 12.5 },
+      { cloud: 'aws', name: 'p9z.48xlarge', family: 'p9z', generation: 9, vcpu: 192, memoryGiB: 2048, arch: 'x86_64', burstable: false, currentGeneration: true, gpu: { count: 8, model: 'h100-80gb', memoryGiBPerGpu: 80 }, networkGbps: 12.5 },
+    ]);
+    // The engine's catalog gains them for this snapshot only.
+    const { withExtraTypes } = await import('../../src/catalog/extend.js');
+    const extended = withExtraTypes(catalog, out.types);
+    expect(extended.type('aws', 'p9z.48xlarge')?.gpu?.model).toBe('h100-80gb');
+    expect(extended.type('aws', 'm5.large')).toBe(catalog.type('aws', 'm5.large'));
+    expect(catalog.type('aws', 'm9z.large')).toBeUndefined();
+  });
+
+  it('keeps the inventory and names the types left unknown when DescribeInstanceTypes fails', async () => {
+    const s = await server({ instances: { 'us-east-1': [{ id: 'i-0000000000000009', type: 'zz9.huge' }] }, metric, describedTypes: {} });
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'), { isKnownType: () => false });
+    expect(out.scope).toMatchObject({ status: 'ok', instanceCount: 1 });
+    expect(out.scope.message).toContain('zz9.huge stay unknown');
+    expect(out.types).toBeUndefined();
+  });
 });

@@ -45,6 +45,8 @@ export interface AwsWireOptions {
   spotHistory?: Record<string, { type: string; az: string; usd: string; at: string }[]>;
   /** Spot rows per DescribeSpotPriceHistory page. */
   spotPageSize?: number;
+  /** Types DescribeInstanceTypes knows (beyond them it answers InvalidInstanceType, as EC2 does). */
+  describedTypes?: Record<string, { vcpu: number; memoryMiB: number; arch?: string; gpu?: { name: string; count: number; memoryMiB: number } }>;
   /** Recorded DescribeSpotPriceHistory bodies per region, served verbatim in order (each page's nextToken leads to the next). */
   spotHistoryXml?: Record<string, string[]>;
 }
@@ -129,6 +131,22 @@ export async function startAwsWireServer(options: AwsWireOptions) {
       const next = start + size < all.length ? String(start + size) : undefined;
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: all.slice(start, start + size).map((p) => (typeof p === 'string' ? p : JSON.stringify(p))), ...(next ? { NextToken: next } : {}) }));
+      return;
+    }
+    if (op === 'DescribeInstanceTypes') {
+      const params = new URLSearchParams(body);
+      const names = [...params.entries()].filter(([k]) => /^InstanceType\.\d+$/.test(k)).map(([, v]) => v);
+      const missing = names.filter((n) => !options.describedTypes?.[n]);
+      if (missing.length > 0) return ec2Error(res, 400, 'InvalidInstanceType', `The following supplied instance types do not exist: [${missing.join(', ')}]`);
+      const items = names
+        .map((n) => {
+          const t = options.describedTypes![n]!;
+          const gpu = t.gpu ? `<gpuInfo><gpus><item><name>${esc(t.gpu.name)}</name><manufacturer>NVIDIA</manufacturer><count>${t.gpu.count}</count><memoryInfo><sizeInMiB>${t.gpu.memoryMiB}</sizeInMiB></memoryInfo></item></gpus><totalGpuMemoryInMiB>${t.gpu.memoryMiB * t.gpu.count}</totalGpuMemoryInMiB></gpuInfo>` : '';
+          return `<item><instanceType>${esc(n)}</instanceType><currentGeneration>true</currentGeneration><burstablePerformanceSupported>false</burstablePerformanceSupported><processorInfo><supportedArchitectures><item>${t.arch ?? 'x86_64'}</item></supportedArchitectures></processorInfo><vCpuInfo><defaultVCpus>${t.vcpu}</defaultVCpus></vCpuInfo><memoryInfo><sizeInMiB>${t.memoryMiB}</sizeInMiB></memoryInfo><networkInfo><networkPerformance>Up to 12.5 Gigabit</networkPerformance></networkInfo>${gpu}</item>`;
+        })
+        .join('');
+      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><DescribeInstanceTypesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId><instanceTypeSet>${items}</instanceTypeSet></DescribeInstanceTypesResponse>`);
       return;
     }
     if (op === 'DescribeSpotPriceHistory') {

@@ -1,5 +1,8 @@
 import { type CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { type Ec2TypeInfo, instanceTypeFromEc2 } from '../../catalog/aws-type-info.js';
+import type { InstanceType } from '../../domain/instance-type.js';
 import type { Instance } from '../../domain/instance.js';
 import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { HOUR_MS } from '../../domain/utilization.js';
@@ -12,8 +15,22 @@ export interface AwsScopeClients {
   cloudwatch: CloudWatchClient;
 }
 
+export interface AwsScopeOptions {
+  /** Whether the catalog knows a type; the others are described with DescribeInstanceTypes and carried in the snapshot. */
+  isKnownType?: (name: string) => boolean;
+}
+
 /** CloudWatch limits: 500 queries per GetMetricData call and 100,800 datapoints per call. */
 export const MAX_QUERIES_PER_CALL = 500;
+
+/** The InstanceTypeInfo fields Rightsize needs, checked at the boundary (the SDK types every field optional). */
+const Ec2TypeInfoSchema = z.object({
+  InstanceType: z.string().min(1),
+  VCpuInfo: z.object({ DefaultVCpus: z.number().int().positive() }),
+  MemoryInfo: z.object({ SizeInMiB: z.number().positive() }),
+  ProcessorInfo: z.object({ SupportedArchitectures: z.array(z.string()).optional() }).optional(),
+  GpuInfo: z.object({ Gpus: z.array(z.object({ Name: z.string(), Manufacturer: z.string(), Count: z.number().int().positive(), GpuPartitionSize: z.number().optional(), MemoryInfo: z.object({ SizeInMiB: z.number().positive() }) })) }).optional(),
+}).passthrough();
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 
 /** Metrics per instance: namespace, name and which Rightsize metric they feed. */
@@ -39,7 +56,7 @@ export function queriesPerCall(hours: number): number {
  * Average of CPU and agent memory for running instances with GetMetricData, packed to the per-call limits and
  * following NextToken. A failure after the inventory keeps the inventory and names what is missing.
  */
-export async function collectAwsScope(scope: CollectScope, window: CollectWindow, clients: AwsScopeClients): Promise<PartialSnapshot> {
+export async function collectAwsScope(scope: CollectScope, window: CollectWindow, clients: AwsScopeClients, options: AwsScopeOptions = {}): Promise<PartialSnapshot> {
   const calls: Record<string, number> = { DescribeInstances: 0, GetMetricData: 0, ListMetrics: 0 };
   const instances: Instance[] = [];
   try {
@@ -52,6 +69,8 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
   } catch (err) {
     return { instances: [], series: [], calls, scope: { ...scope, status: statusOfError(err), message: `ec2:DescribeInstances: ${messageOf(err)}`, instanceCount: 0 } };
   }
+
+  const types = await describeUnknownTypes(clients.ec2, instances, options.isKnownType, calls);
 
   const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
   const running = instances.filter((i) => i.state === 'running');
@@ -139,9 +158,15 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
       } while (nextToken);
     }
   } catch (err) {
-    return { instances, series: toSeries(buffers, window.startMs), calls, scope: { ...scope, status: statusOfError(err), message: `inventory collected; cloudwatch:GetMetricData failed: ${messageOf(err)}`, instanceCount: instances.length } };
+    return { instances, series: toSeries(buffers, window.startMs), calls, ...(types.types.length ? { types: types.types } : {}), scope: { ...scope, status: statusOfError(err), message: `inventory collected; cloudwatch:GetMetricData failed: ${messageOf(err)}`, instanceCount: instances.length } };
   }
-  return { instances, series: [...toSeries(buffers, window.startMs), ...combineGpus(gpuBuffers, window.startMs, hours)], calls, scope: { ...scope, status: 'ok', instanceCount: instances.length } };
+  return {
+    instances,
+    series: [...toSeries(buffers, window.startMs), ...combineGpus(gpuBuffers, window.startMs, hours)],
+    calls,
+    ...(types.types.length ? { types: types.types } : {}),
+    scope: { ...scope, status: 'ok', instanceCount: instances.length, ...(types.note ? { message: types.note } : {}) },
+  };
 }
 
 /** GPU utilization: the mean across an instance's GPUs each hour; GPU memory: the largest per-GPU use (MiB). */
@@ -182,4 +207,35 @@ function toSeries(buffers: Map<string, { max: Float32Array; mean: Float32Array; 
 function messageOf(err: unknown): string {
   const e = err as { name?: string; message?: string };
   return `${e?.name ?? 'Error'}: ${(e?.message ?? String(err)).split('\n')[0]}`;
+}
+
+/**
+ * Types the catalog does not know (launched after it was built) are described with DescribeInstanceTypes, 100 names
+ * per call, so the engine can size them. Failing here loses nothing else: the note says which types stay unknown.
+ */
+async function describeUnknownTypes(ec2: EC2Client, instances: readonly Instance[], isKnownType: ((name: string) => boolean) | undefined, calls: Record<string, number>): Promise<{ types: InstanceType[]; note?: string }> {
+  if (!isKnownType) return { types: [] };
+  const unknown = [...new Set(instances.map((i) => i.type))].filter((t) => !isKnownType(t)).sort();
+  if (unknown.length === 0) return { types: [] };
+  const types: InstanceType[] = [];
+  const skipped: string[] = [];
+  try {
+    for (let i = 0; i < unknown.length; i += 100) {
+      calls['DescribeInstanceTypes'] = (calls['DescribeInstanceTypes'] ?? 0) + 1;
+      const out = await ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: unknown.slice(i, i + 100) as never }));
+      for (const raw of out.InstanceTypes ?? []) {
+        const parsed = Ec2TypeInfoSchema.safeParse(raw);
+        if (!parsed.success) {
+          skipped.push(`${String(raw.InstanceType)} (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+          continue;
+        }
+        const outcome = instanceTypeFromEc2(parsed.data as Ec2TypeInfo);
+        if ('type' in outcome) types.push(outcome.type);
+        else skipped.push(outcome.detail);
+      }
+    }
+  } catch (err) {
+    return { types, note: `ec2:DescribeInstanceTypes failed (${messageOf(err)}): ${unknown.filter((u) => !types.some((t) => t.name === u)).join(', ')} stay unknown` };
+  }
+  return { types, ...(skipped.length ? { note: `types not sized: ${skipped.join('; ')}` } : {}) };
 }

@@ -3,7 +3,7 @@ import type { CollectScope, CollectWindow, PartialSnapshot } from '../collector.
 import type { CloudCollector } from '../run.js';
 
 /** The AWS collector over config: accounts × regions (every enabled region when none are configured). */
-export async function awsCollector(config: Config['aws'], env: Record<string, string | undefined> = {}): Promise<CloudCollector> {
+export async function awsCollector(config: Config['aws'], env: Record<string, string | undefined> = {}, isKnownType?: (name: string) => boolean): Promise<CloudCollector> {
   const { awsClientFactory } = await import('./clients.js');
   const { collectAwsScope } = await import('./collect.js');
   const externalId = config.externalIdEnv ? env[config.externalIdEnv] : undefined;
@@ -20,7 +20,7 @@ export async function awsCollector(config: Config['aws'], env: Record<string, st
       return out;
     },
     async collect(scope, window) {
-      return collectAwsScope(scope, window, await factory.clients(scope.account, scope.region));
+      return collectAwsScope(scope, window, await factory.clients(scope.account, scope.region), isKnownType ? { isKnownType } : {});
     },
   };
 }
