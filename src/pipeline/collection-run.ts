@@ -31,13 +31,17 @@ const ManifestSchema = z.object({
   scopes: z.array(ScopeSchema),
   /** Scopes that could not even be listed (an account whose role cannot be assumed). */
   planFailures: z.array(ScopeResultSchema),
+  /** Set once the snapshot is written: the scheduled sweep never assembles a run twice (even after its snapshot is pruned). */
+  finalizedAtMs: z.number().int().optional(),
 });
 export type RunManifest = z.infer<typeof ManifestSchema>;
 
 const PartSchema = z.object({ scope: ScopeResultSchema, instances: z.array(InstanceSchema), series: z.string(), calls: z.record(z.string(), z.number()), types: z.array(InstanceTypeSchema).optional() });
 
-const manifestKey = (runId: string) => `runs/${runId}/manifest.json`;
-const partsPrefix = (runId: string) => `runs/${runId}/parts/`;
+// Manifests apart from parts, so the hourly sweep lists one key per run, not one per scope.
+const MANIFESTS_PREFIX = 'runs/manifests/';
+const manifestKey = (runId: string) => `${MANIFESTS_PREFIX}${runId}.json`;
+const partsPrefix = (runId: string) => `runs/parts/${runId}/`;
 const partKey = (runId: string, scope: CollectScope) => `${partsPrefix(runId)}${encodeURIComponent(`${scope.cloud}|${scope.account}|${scope.region}`)}.json`;
 
 /** Lists every enabled collector's scopes, stores the run manifest and returns one message per scope. */
@@ -84,7 +88,11 @@ export interface FinalizeOptions {
 export async function finalizeRun(store: Store, runId: string, options: FinalizeOptions): Promise<FinalizeOutcome> {
   const manifest = await readManifest(store, runId);
   if (!manifest) return 'unknown-run';
-  if (await store.getSnapshotMeta(runId)) return 'already-done';
+  if (manifest.finalizedAtMs !== undefined) return 'already-done';
+  if (await store.getSnapshotMeta(runId)) {
+    await markFinalized(store, manifest, options.nowMs);
+    return 'already-done';
+  }
   const partKeys = new Set(await store.listBlobs(partsPrefix(runId)));
   const missing = manifest.scopes.filter((s) => !partKeys.has(partKey(runId, s)));
   if (missing.length > 0 && !options.force) return 'incomplete';
@@ -106,6 +114,7 @@ export async function finalizeRun(store: Store, runId: string, options: Finalize
     await options.enrich?.(snapshot);
     await store.writeSnapshot(snapshot);
     await store.markAlertSent(claimKey, options.nowMs);
+    await markFinalized(store, manifest, options.nowMs);
     return 'finalized';
   } catch (err) {
     await store.releaseAlert(claimKey, (err as Error).message);
@@ -115,17 +124,20 @@ export async function finalizeRun(store: Store, runId: string, options: Finalize
 
 /** Runs whose snapshot was never written: the scheduled analyzer finalizes them (forcing those older than `staleAfterMs`). */
 export async function finalizePendingRuns(store: Store, options: Omit<FinalizeOptions, 'force'> & { staleAfterMs: number }): Promise<{ runId: string; outcome: FinalizeOutcome }[]> {
-  const manifests = (await store.listBlobs('runs/')).filter((k) => k.endsWith('/manifest.json'));
+  const manifests = (await store.listBlobs(MANIFESTS_PREFIX)).filter((k) => k.endsWith('.json'));
   const out: { runId: string; outcome: FinalizeOutcome }[] = [];
   for (const key of manifests) {
-    const runId = key.slice('runs/'.length, -'/manifest.json'.length);
-    if (await store.getSnapshotMeta(runId)) continue;
+    const runId = key.slice(MANIFESTS_PREFIX.length, -'.json'.length);
     const manifest = await readManifest(store, runId);
-    if (!manifest) continue;
+    if (!manifest || manifest.finalizedAtMs !== undefined) continue;
     const force = options.nowMs - manifest.startedAtMs >= options.staleAfterMs;
     out.push({ runId, outcome: await finalizeRun(store, runId, { ...options, force }) });
   }
   return out;
+}
+
+async function markFinalized(store: Store, manifest: RunManifest, nowMs: number): Promise<void> {
+  await store.putBlob(manifestKey(manifest.runId), 'application/json', JSON.stringify({ ...manifest, finalizedAtMs: nowMs }));
 }
 
 async function readManifest(store: Store, runId: string): Promise<RunManifest | undefined> {
