@@ -19,6 +19,8 @@ export interface CollectAllOptions {
   collectors: CloudCollector[];
   /** Scopes collected at once; each scope's own API calls are sequential, so this bounds per-API concurrency too. */
   concurrency?: number;
+  /** Called once every collector has listed its scopes, before collection starts (progress bars). */
+  onPlanned?: (scopes: readonly CollectScope[]) => void;
   onScopeDone?: (scope: ScopeResult) => void;
 }
 
@@ -37,6 +39,7 @@ export async function collectAll(options: CollectAllOptions): Promise<Snapshot> 
       scopes.push({ cloud: collector.cloud, account: '*', region: '*', status: statusOfError(err), message: `listing scopes failed: ${(err as Error).message}`, instanceCount: 0 });
     }
   }
+  options.onPlanned?.(tasks.map((t) => t.scope));
   const parts: PartialSnapshot[] = [];
   let next = 0;
   const worker = async () => {

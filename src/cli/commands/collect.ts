@@ -16,6 +16,8 @@ export const collectCommand: Command = async (ctx) => {
     return 2;
   }
   let done = 0;
+  let bar: ReturnType<typeof ctx.progress.bar> | undefined;
+  let total = 0;
   const snapshot = await ctx.progress.step(
     'Collected',
     () =>
@@ -23,9 +25,20 @@ export const collectCommand: Command = async (ctx) => {
         nowMs: ctx.nowMs(),
         lookbackDays: ctx.config.engine.lookbackDays,
         collectors,
+        onPlanned: (scopes) => {
+          total = scopes.length;
+          const perCloud = new Map<string, number>();
+          for (const s of scopes) perCloud.set(s.cloud, (perCloud.get(s.cloud) ?? 0) + 1);
+          const byCloud = [...perCloud].map(([cloud, n]) => `${cloud} ${n}`);
+          ctx.stderr.write(`  collecting ${total} scopes (${byCloud.join(', ')})\n`);
+          bar = ctx.progress.bar('Collecting', total);
+        },
         onScopeDone: (s) => {
           done++;
-          ctx.stderr.write(`  [${done}] ${s.cloud}/${s.account}/${s.region}: ${s.status} (${s.instanceCount} instances)${s.message ? ` — ${s.message}` : ''}\n`);
+          // Each scope's outcome is a line (cleared past the bar on a terminal); the bar redraws below it.
+          bar?.done();
+          ctx.stderr.write(`  [${done}/${total}] ${s.cloud}/${s.account}/${s.region}: ${s.status} (${s.instanceCount} instances)${s.message ? ` — ${s.message}` : ''}\n`);
+          bar?.tick();
         },
       }),
     (s) => `${s.instances.length} instances, ${s.series.length} series, ${s.scopes.filter((x) => x.status === 'ok').length}/${s.scopes.length} scopes ok`,
