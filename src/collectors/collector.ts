@@ -1,7 +1,7 @@
 import type { Cloud } from '../domain/cloud.js';
 import type { Instance } from '../domain/instance.js';
 import type { InstanceType } from '../domain/instance-type.js';
-import type { ScopeResult, ScopeStatus } from '../domain/snapshot.js';
+import type { OwnedCommitment, ScopeResult, ScopeStatus } from '../domain/snapshot.js';
 import type { UtilizationSeries } from '../domain/utilization.js';
 import { RightsizeError } from '../errors.js';
 
@@ -27,6 +27,8 @@ export interface PartialSnapshot {
   calls: Record<string, number>;
   /** Instance types the catalog lacked, described by the cloud (DescribeInstanceTypes). */
   types?: InstanceType[];
+  /** Commitments the account owns in this scope (active reserved instances). */
+  commitments?: OwnedCommitment[];
 }
 
 /** A collection failure with the status it maps to; the message names cloud, operation and scope. */

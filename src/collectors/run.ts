@@ -80,7 +80,7 @@ export function assembleSnapshot(input: {
   startedAtMs: number;
   finishedAtMs: number;
   window: CollectWindow;
-  parts: readonly Pick<PartialSnapshot, 'instances' | 'series' | 'scope' | 'types'>[];
+  parts: readonly Pick<PartialSnapshot, 'instances' | 'series' | 'scope' | 'types' | 'commitments'>[];
   /** Scopes with no part: listing failures, lost messages. */
   extraScopes?: readonly ScopeResult[];
 }): Snapshot {
@@ -97,11 +97,13 @@ export function assembleSnapshot(input: {
     seen.add(key);
     series.push(s);
   }
+  const commitments = [...new Map(input.parts.flatMap((p) => p.commitments ?? []).map((c) => [`${c.cloud}|${c.account}|${c.id}`, c] as const)).values()].sort((a, b) => a.id.localeCompare(b.id));
   const types = [...new Map(input.parts.flatMap((p) => p.types ?? []).map((t) => [`${t.cloud}|${t.name}`, t] as const)).values()].sort((a, b) => a.name.localeCompare(b.name));
   return {
     id: input.id,
     source: 'collect',
     ...(types.length > 0 ? { types } : {}),
+    ...(commitments.length > 0 ? { commitments } : {}),
     startedAt: new Date(input.startedAtMs).toISOString(),
     finishedAt: new Date(input.finishedAtMs).toISOString(),
     windowStartMs: input.window.startMs,

@@ -20,6 +20,24 @@ export const ScopeResultSchema = z.object({
 });
 export type ScopeResult = z.infer<typeof ScopeResultSchema>;
 
+/** A commitment the account already owns (an active reserved instance), as collected. */
+export const OwnedCommitmentSchema = z.object({
+  cloud: CloudSchema,
+  account: z.string().min(1),
+  region: z.string().min(1),
+  kind: z.enum(['ri']),
+  id: z.string().min(1),
+  instanceType: z.string().min(1),
+  count: z.number().int().positive(),
+  /** Per instance: the upfront fee amortized over the term plus the hourly charges. */
+  effectiveHourlyUsd: z.number().nonnegative(),
+  offeringClass: z.string().optional(),
+  /** `Region` (size-flexible within the family) or `Availability Zone`. */
+  scope: z.string().optional(),
+  endsAt: z.string().datetime({ offset: true }).optional(),
+});
+export type OwnedCommitment = z.infer<typeof OwnedCommitmentSchema>;
+
 export const SnapshotMetaSchema = z.object({
   id: z.string().min(1),
   source: z.enum(['demo', 'collect', 'import']),
@@ -37,6 +55,8 @@ export const SnapshotMetaSchema = z.object({
   instanceCount: z.number().int().nonnegative(),
   /** Instance types the bundled catalog lacked, as the cloud described them at collection; the engine adds them. */
   types: z.array(InstanceTypeSchema).optional(),
+  /** Commitments already owned (active reserved instances): deducted from recommended purchases. */
+  commitments: z.array(OwnedCommitmentSchema).optional(),
 });
 export type SnapshotMeta = z.infer<typeof SnapshotMetaSchema>;
 

@@ -4,12 +4,12 @@ import type { InstanceType } from '../domain/instance-type.js';
 import type { Instance } from '../domain/instance.js';
 import { INTERRUPTIBLE_TAG } from '../domain/instance.js';
 import type { Recommendation, Skip } from '../domain/recommendation.js';
-import type { SnapshotMeta } from '../domain/snapshot.js';
+import type { OwnedCommitment, SnapshotMeta } from '../domain/snapshot.js';
 import type { UtilizationSeries } from '../domain/utilization.js';
 import { HOUR_MS } from '../domain/utilization.js';
 import type { AnalysisResults } from '../store/store.js';
 import type { PoolAccumulator } from './purchase-mix.js';
-import { newPool, planPool, spotReworkOverhead } from './purchase-mix.js';
+import { newPool, type OwnedInPool, planPool, spotReworkOverhead } from './purchase-mix.js';
 import { rightsizeInstance } from './rightsize.js';
 import type { EngineSettings } from './settings.js';
 
@@ -60,10 +60,36 @@ export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResu
   }
   for (const instance of input.instances) if (!seen.has(instance.id)) handle(instance, []);
 
-  const plans = [...pools.values()].map((p) => planPool(p, meta.id, settings)).sort((a, b) => a.pool.localeCompare(b.pool));
+  const owned = ownedByPool(meta.commitments ?? [], catalog);
+  for (const key of owned.keys()) {
+    // Reservations no instance uses after right-sizing still cost money: their pool gets a plan too.
+    if (!pools.has(key)) {
+      const [cloud, , region, family] = key.split(':') as [Cloud, string, string, string];
+      pools.set(key, newPool(key, cloud, region, family, hours));
+    }
+  }
+  const plans = [...pools.values()].map((p) => planPool(p, meta.id, settings, owned.get(p.pool))).sort((a, b) => a.pool.localeCompare(b.pool));
   recommendations.sort((a, b) => a.id.localeCompare(b.id));
   skips.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   return { snapshotId: meta.id, recommendations, skips, plans };
+}
+
+/** Owned reservations grouped by the pool they cover (region and family: AWS regional RIs are size-flexible). */
+function ownedByPool(commitments: readonly OwnedCommitment[], catalog: Catalog): Map<string, OwnedInPool> {
+  const out = new Map<string, OwnedInPool>();
+  for (const c of commitments) {
+    const type = catalog.type(c.cloud, c.instanceType);
+    const od = catalog.onDemandHourlyUsd(c.cloud, c.region, c.instanceType);
+    if (!type || od === undefined) continue; // unpriced: cannot be weighed against demand
+    const key = `${c.cloud}:${POOL_KIND[c.cloud]}:${c.region}:${type.family}`;
+    const entry = out.get(key) ?? { ids: [], count: 0, onDemandUsdPerHour: 0, commitUsdPerHour: 0 };
+    entry.ids.push(c.id);
+    entry.count += c.count;
+    entry.onDemandUsdPerHour += c.count * od;
+    entry.commitUsdPerHour += c.count * c.effectiveHourlyUsd;
+    out.set(key, entry);
+  }
+  return out;
 }
 
 /** Running hours of an instance in the window: hours with a CPU point, else every hour since launch. */
@@ -114,6 +140,7 @@ function addToPools(
     if (!running[h]) continue;
     runHours++;
     pool.current[h] = (pool.current[h] as number) + currentUsd;
+    if (instance.lifecycle !== 'spot') pool.currentOnDemand[h] = (pool.currentOnDemand[h] as number) + currentUsd;
     pool.allOnDemand[h] = (pool.allOnDemand[h] as number) + odAfter;
     if (onSpot) pool.spot[h] = (pool.spot[h] as number) + (spotAfter as number) * (1 + overhead);
     else pool.committable[h] = (pool.committable[h] as number) + odAfter;

@@ -51,6 +51,8 @@ export interface PoolAccumulator {
   committable: Float64Array;
   /** What the pool costs today, USD/h, at each instance's actual purchase option. */
   current: Float64Array;
+  /** The on-demand part of `current` (instances not on spot): what owned reservations can cover today. */
+  currentOnDemand: Float64Array;
   /** On-demand USD/h of everything after right-sizing (the all-on-demand baseline). */
   allOnDemand: Float64Array;
   /** Spot USD/h after right-sizing, risk-priced (interruptible demand and instances already on spot). */
@@ -66,6 +68,7 @@ export function newPool(pool: string, cloud: Cloud, region: string, family: stri
     pool, cloud, region, family, hours,
     committable: new Float64Array(hours),
     current: new Float64Array(hours),
+    currentOnDemand: new Float64Array(hours),
     allOnDemand: new Float64Array(hours),
     spot: new Float64Array(hours),
     spotHours: 0,
@@ -77,23 +80,48 @@ export function newPool(pool: string, cloud: Cloud, region: string, family: stri
 const sum = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0);
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Chooses the cheapest commitment term and level for a pool and reports the plan. */
-export function planPool(acc: PoolAccumulator, snapshotId: string, settings: EngineSettings): PurchasePlan {
+/** Reservations the account already owns in a pool, in the pool's terms. */
+export interface OwnedInPool {
+  ids: string[];
+  count: number;
+  /** What the owned reservations cover per hour, at on-demand prices of their types. */
+  onDemandUsdPerHour: number;
+  /** What they cost per hour (amortized): paid whether used or not until they end. */
+  commitUsdPerHour: number;
+}
+
+/**
+ * Chooses the cheapest commitment term and level for a pool and reports the plan. Owned reservations cover demand
+ * first (they are paid regardless), so new commitments are sized on the demand left over, and today's cost counts
+ * them at their own rate instead of on-demand.
+ */
+export function planPool(acc: PoolAccumulator, snapshotId: string, settings: EngineSettings, owned?: OwnedInPool): PurchasePlan {
   const H = acc.hours;
   const toMonthly = (usdOverWindow: number) => (H === 0 ? 0 : (usdOverWindow / H) * settings.hoursPerMonth);
-  const noCommitCost = sum(acc.committable) + sum(acc.spot);
+  const ownedOd = owned?.onDemandUsdPerHour ?? 0;
+  const ownedCost = (owned?.commitUsdPerHour ?? 0) * H;
+  let ownedUsed = 0;
+  const residual = new Float64Array(H);
+  for (let h = 0; h < H; h++) {
+    const d = acc.committable[h] as number;
+    ownedUsed += Math.min(d, ownedOd);
+    residual[h] = Math.max(0, d - ownedOd);
+  }
+  let currentCost = ownedCost;
+  for (let h = 0; h < H; h++) currentCost += (acc.current[h] as number) - Math.min(acc.currentOnDemand[h] as number, ownedOd);
+  const noCommitCost = sum(residual) + sum(acc.spot) + ownedCost;
   let best: { line: CommitmentLine; cost: number; upfrontUsd: number; coveredUsd: number; commitUsdPerHour: number } | undefined;
   const considered: Record<string, unknown>[] = [];
   for (const { term, commitUsd, onDemandUsd } of acc.rates.values()) {
     if (onDemandUsd <= 0) continue;
     const ratio = commitUsd / onDemandUsd;
-    const { level, cost } = optimalCommitment(acc.committable, ratio);
-    const total = cost + sum(acc.spot);
+    const { level, cost } = optimalCommitment(residual, ratio);
+    const total = cost + sum(acc.spot) + ownedCost;
     considered.push({ term, discountPct: r2((1 - ratio) * 100), levelOnDemandUsdPerHour: r2(level), monthlyCostUsd: r2(toMonthly(total)) });
     if (level <= 0) continue;
     let covered = 0;
-    for (let h = 0; h < H; h++) covered += Math.min(acc.committable[h] as number, level);
-    const demandTotal = sum(acc.committable);
+    for (let h = 0; h < H; h++) covered += Math.min(residual[h] as number, level);
+    const demandTotal = sum(residual);
     const commitUsdPerHour = level * ratio;
     if (!best || total < best.cost) {
       best = {
@@ -121,10 +149,14 @@ export function planPool(acc: PoolAccumulator, snapshotId: string, settings: Eng
     const monthlyNet = monthlyCoveredOnDemandUsd - monthlyCommitUsd;
     breakEvenMonth = monthlyNet > 0 ? Math.max(1, Math.ceil(best.upfrontUsd / monthlyNet)) : null;
   }
-  const currentMonthly = toMonthly(sum(acc.current));
+  const currentMonthly = toMonthly(currentCost);
   const recommendedMonthly = toMonthly(recommendedCost);
   const notes: string[] = [];
   if (acc.rates.size === 0) notes.push('no commitment rate in the catalog for this pool: on-demand and spot only');
+  const ownedUtilization = ownedOd > 0 && H > 0 ? ownedUsed / (ownedOd * H) : undefined;
+  if (ownedUtilization !== undefined && ownedUtilization < 0.995) {
+    notes.push(`owned reservations would be ${Math.round(ownedUtilization * 100)}% used after right-sizing: ${Math.round((1 - ownedUtilization) * 100)}% of what they cost buys nothing (exchange or sell them, or right-size into them)`);
+  }
   if (acc.spotOverheadPct.length > 0 && acc.cloud !== 'aws') notes.push('no interruption data for this cloud: spot priced with the >20% bucket');
   return {
     pool: acc.pool,
@@ -139,6 +171,23 @@ export function planPool(acc: PoolAccumulator, snapshotId: string, settings: Eng
     monthlyCostRecommendedUsd: r2(recommendedMonthly),
     monthlySavingsUsd: r2(currentMonthly - recommendedMonthly),
     breakEvenMonth,
-    evidence: { windowHours: H, termsConsidered: considered, horizonMonths: settings.commitmentHorizonMonths, upfrontUsd: best ? r2(best.upfrontUsd) : 0, notes },
+    evidence: {
+      windowHours: H,
+      termsConsidered: considered,
+      horizonMonths: settings.commitmentHorizonMonths,
+      upfrontUsd: best ? r2(best.upfrontUsd) : 0,
+      ...(owned
+        ? {
+            owned: {
+              reservations: owned.ids,
+              count: owned.count,
+              onDemandUsdPerHour: r2(owned.onDemandUsdPerHour),
+              monthlyCostUsd: r2(owned.commitUsdPerHour * settings.hoursPerMonth),
+              utilizationAfterRightsizing: ownedUtilization === undefined ? null : Math.round(ownedUtilization * 1000) / 1000,
+            },
+          }
+        : {}),
+      notes,
+    },
   };
 }

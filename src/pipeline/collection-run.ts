@@ -6,7 +6,7 @@ import { CloudSchema } from '../domain/cloud.js';
 import { InstanceSchema } from '../domain/instance.js';
 import { InstanceTypeSchema } from '../domain/instance-type.js';
 import type { Snapshot } from '../domain/snapshot.js';
-import { ScopeResultSchema, type ScopeResult } from '../domain/snapshot.js';
+import { OwnedCommitmentSchema, ScopeResultSchema, type ScopeResult } from '../domain/snapshot.js';
 import { statusOfError } from '../collectors/collector.js';
 import { decodeSeriesChunk, encodeSeriesChunk } from '../store/series-codec.js';
 import type { Store } from '../store/store.js';
@@ -36,7 +36,7 @@ const ManifestSchema = z.object({
 });
 export type RunManifest = z.infer<typeof ManifestSchema>;
 
-const PartSchema = z.object({ scope: ScopeResultSchema, instances: z.array(InstanceSchema), series: z.string(), calls: z.record(z.string(), z.number()), types: z.array(InstanceTypeSchema).optional() });
+const PartSchema = z.object({ scope: ScopeResultSchema, instances: z.array(InstanceSchema), series: z.string(), calls: z.record(z.string(), z.number()), types: z.array(InstanceTypeSchema).optional(), commitments: z.array(OwnedCommitmentSchema).optional() });
 
 // Manifests apart from parts, so the hourly sweep lists one key per run, not one per scope.
 const MANIFESTS_PREFIX = 'runs/manifests/';
@@ -65,7 +65,7 @@ export async function planCollection(store: Store, input: { nowMs: number; lookb
 /** Collects one scope of a run and stores it as a part. Scope failures are statuses in the part, not exceptions. */
 export async function collectPart(store: Store, message: CollectMessage, collector: CloudCollector): Promise<PartialSnapshot['scope']> {
   const part = await collectScopeSafely(collector, message.scope, message.window);
-  const body = { scope: part.scope, instances: part.instances, series: encodeSeriesChunk(part.series).toString('base64'), calls: part.calls, ...(part.types ? { types: part.types } : {}) };
+  const body = { scope: part.scope, instances: part.instances, series: encodeSeriesChunk(part.series).toString('base64'), calls: part.calls, ...(part.types ? { types: part.types } : {}), ...(part.commitments ? { commitments: part.commitments } : {}) };
   await store.putBlob(partKey(message.runId, message.scope), 'application/json', JSON.stringify(body));
   return part.scope;
 }
@@ -101,13 +101,13 @@ export async function finalizeRun(store: Store, runId: string, options: Finalize
   if (claim === 'already-sent') return 'already-done';
   if (claim === 'claimed-by-other') return 'claimed-by-other';
   try {
-    const parts: Pick<PartialSnapshot, 'instances' | 'series' | 'scope' | 'types'>[] = [];
+    const parts: Pick<PartialSnapshot, 'instances' | 'series' | 'scope' | 'types' | 'commitments'>[] = [];
     for (const key of [...partKeys].sort()) {
       const blob = await store.getBlob(key);
       if (!blob) continue;
       const parsed = PartSchema.safeParse(JSON.parse(blob.body));
       if (!parsed.success) throw new Error(`${key}: not a collection part: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
-      parts.push({ scope: parsed.data.scope, instances: parsed.data.instances, series: decodeSeriesChunk(Buffer.from(parsed.data.series, 'base64'), key), ...(parsed.data.types ? { types: parsed.data.types } : {}) });
+      parts.push({ scope: parsed.data.scope, instances: parsed.data.instances, series: decodeSeriesChunk(Buffer.from(parsed.data.series, 'base64'), key), ...(parsed.data.types ? { types: parsed.data.types } : {}), ...(parsed.data.commitments ? { commitments: parsed.data.commitments } : {}) });
     }
     const lost: ScopeResult[] = missing.map((s) => ({ ...s, status: 'error', message: 'not collected: its queue message failed every retry (see the dead-letter queue)', instanceCount: 0 }));
     const snapshot = assembleSnapshot({ id: runId, startedAtMs: manifest.startedAtMs, finishedAtMs: options.nowMs, window: manifest.window, parts, extraScopes: [...manifest.planFailures, ...lost] });

@@ -187,4 +187,25 @@ describe('AWS collector through the real SDK clients and a local wire server', (
     expect(out.scope.message).toContain('zz9.huge stay unknown');
     expect(out.types).toBeUndefined();
   });
+
+  it('collects active Linux reserved instances with their effective hourly rate', async () => {
+    const THREE_YEARS_S = 94_608_000;
+    const s = await server({
+      instances: { 'us-east-1': fleet(2) },
+      metric,
+      reservedInstances: {
+        'us-east-1': [
+          { id: 'ri-all-upfront', type: 'm5.large', count: 3, fixedUsd: 1226, durationS: THREE_YEARS_S },
+          { id: 'ri-no-upfront', type: 'c5.xlarge', count: 1, fixedUsd: 0, hourlyRecurringUsd: 0.107, durationS: THREE_YEARS_S / 3 },
+          { id: 'ri-windows', type: 'm5.large', count: 1, fixedUsd: 2000, durationS: THREE_YEARS_S, product: 'Windows' },
+        ],
+      },
+    });
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'));
+    expect(out.calls['DescribeReservedInstances']).toBe(1);
+    expect(out.commitments?.map((c) => [c.id, c.instanceType, c.count])).toEqual([['ri-all-upfront', 'm5.large', 3], ['ri-no-upfront', 'c5.xlarge', 1]]);
+    expect(out.commitments?.[0]?.effectiveHourlyUsd).toBeCloseTo(1226 / 26_280, 12);
+    expect(out.commitments?.[1]?.effectiveHourlyUsd).toBeCloseTo(0.107, 12);
+    expect(out.commitments?.[0]).toMatchObject({ scope: 'Region', offeringClass: 'standard', endsAt: '2029-01-01T00:00:00.000Z' });
+  });
 });

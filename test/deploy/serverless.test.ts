@@ -69,7 +69,7 @@ describe('serverless.yml', () => {
     const roles = Object.values(sls.functions).map((f) => f.role);
     expect(new Set(roles).size).toBe(roles.length);
     // These read-only APIs take no resource ARNs (IAM service authorization reference).
-    const resourceless = new Set(['ec2:DescribeInstances', 'ec2:DescribeRegions', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'pricing:GetProducts', 'ec2:DescribeSpotPriceHistory']);
+    const resourceless = new Set(['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes', 'ec2:DescribeReservedInstances', 'ec2:DescribeRegions', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'pricing:GetProducts', 'ec2:DescribeSpotPriceHistory']);
     for (const role of roles) {
       const statements = statementsOf(role);
       expect(statements.length, role).toBeGreaterThan(0);
@@ -87,7 +87,7 @@ describe('serverless.yml', () => {
     expect(statementsOf('WeeklyReportRole').flatMap(actions).filter((a) => writes.test(a))).toEqual([]);
     const cloudReads = (role: string) => statementsOf(role).flatMap(actions).filter((a) => a.startsWith('ec2:') || a.startsWith('cloudwatch:'));
     for (const role of ['ApiRole', 'AnalyzeRole', 'AlertsRole', 'WeeklyReportRole', 'CollectGcpRole', 'CollectAzureRole']) expect(cloudReads(role), role).toEqual([]);
-    expect(cloudReads('CollectAwsRole').sort()).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'ec2:DescribeInstances', 'ec2:DescribeRegions']);
+    expect(cloudReads('CollectAwsRole').sort()).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeRegions', 'ec2:DescribeReservedInstances']);
     // The price refresher reads public price data only: no inventory, no metrics.
     expect(cloudReads('RefreshPricesRole')).toEqual(['ec2:DescribeSpotPriceHistory']);
   });

@@ -45,6 +45,8 @@ export interface AwsWireOptions {
   spotHistory?: Record<string, { type: string; az: string; usd: string; at: string }[]>;
   /** Spot rows per DescribeSpotPriceHistory page. */
   spotPageSize?: number;
+  /** Active reserved instances per region (DescribeReservedInstances); none when absent. */
+  reservedInstances?: Record<string, { id: string; type: string; count: number; fixedUsd: number; usageUsd?: number; hourlyRecurringUsd?: number; durationS: number; product?: string; end?: string }[]>;
   /** Types DescribeInstanceTypes knows (beyond them it answers InvalidInstanceType, as EC2 does). */
   describedTypes?: Record<string, { vcpu: number; memoryMiB: number; arch?: string; gpu?: { name: string; count: number; memoryMiB: number } }>;
   /** Recorded DescribeSpotPriceHistory bodies per region, served verbatim in order (each page's nextToken leads to the next). */
@@ -131,6 +133,20 @@ export async function startAwsWireServer(options: AwsWireOptions) {
       const next = start + size < all.length ? String(start + size) : undefined;
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: all.slice(start, start + size).map((p) => (typeof p === 'string' ? p : JSON.stringify(p))), ...(next ? { NextToken: next } : {}) }));
+      return;
+    }
+    if (op === 'DescribeReservedInstances') {
+      const params = new URLSearchParams(body);
+      if (params.get('Filter.1.Name') !== 'state' || params.get('Filter.1.Value.1') !== 'active') unexpected.push(`DescribeReservedInstances without the state=active filter: ${body}`);
+      // Shaped as the EC2 API reference's DescribeReservedInstances example response.
+      const items = (options.reservedInstances?.[region] ?? [])
+        .map(
+          (r) =>
+            `<item><reservedInstancesId>${esc(r.id)}</reservedInstancesId><instanceType>${esc(r.type)}</instanceType><start>2026-01-01T00:00:00.000Z</start><end>${r.end ?? '2029-01-01T00:00:00.000Z'}</end><duration>${r.durationS}</duration><usagePrice>${r.usageUsd ?? 0}</usagePrice><fixedPrice>${r.fixedUsd}</fixedPrice><instanceCount>${r.count}</instanceCount><productDescription>${esc(r.product ?? 'Linux/UNIX')}</productDescription><state>active</state><instanceTenancy>default</instanceTenancy><currencyCode>USD</currencyCode><offeringType>All Upfront</offeringType><recurringCharges>${r.hourlyRecurringUsd ? `<item><frequency>Hourly</frequency><amount>${r.hourlyRecurringUsd}</amount></item>` : ''}</recurringCharges><offeringClass>standard</offeringClass><scope>Region</scope></item>`,
+        )
+        .join('');
+      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><DescribeReservedInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId><reservedInstancesSet>${items}</reservedInstancesSet></DescribeReservedInstancesResponse>`);
       return;
     }
     if (op === 'DescribeInstanceTypes') {

@@ -1,5 +1,5 @@
 import { type CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstanceTypesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { DescribeInstanceTypesCommand, DescribeReservedInstancesCommand, type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { type Ec2TypeInfo, instanceTypeFromEc2 } from '../../catalog/aws-type-info.js';
 import type { InstanceType } from '../../domain/instance-type.js';
@@ -7,6 +7,7 @@ import type { Instance } from '../../domain/instance.js';
 import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectScope, CollectWindow, PartialSnapshot } from '../collector.js';
+import type { OwnedCommitment } from '../../domain/snapshot.js';
 import { statusOfError } from '../collector.js';
 import { parseEc2Instance, parseMetricResult } from './parse.js';
 
@@ -71,6 +72,8 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
   }
 
   const types = await describeUnknownTypes(clients.ec2, instances, options.isKnownType, calls);
+  const owned = await ownedReservations(clients.ec2, scope, calls);
+  const notes = [types.note, owned.note].filter((n): n is string => Boolean(n));
 
   const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
   const running = instances.filter((i) => i.state === 'running');
@@ -158,14 +161,15 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
       } while (nextToken);
     }
   } catch (err) {
-    return { instances, series: toSeries(buffers, window.startMs), calls, ...(types.types.length ? { types: types.types } : {}), scope: { ...scope, status: statusOfError(err), message: `inventory collected; cloudwatch:GetMetricData failed: ${messageOf(err)}`, instanceCount: instances.length } };
+    return { instances, series: toSeries(buffers, window.startMs), calls, ...(types.types.length ? { types: types.types } : {}), ...(owned.commitments.length ? { commitments: owned.commitments } : {}), scope: { ...scope, status: statusOfError(err), message: `inventory collected; cloudwatch:GetMetricData failed: ${messageOf(err)}`, instanceCount: instances.length } };
   }
   return {
     instances,
     series: [...toSeries(buffers, window.startMs), ...combineGpus(gpuBuffers, window.startMs, hours)],
     calls,
     ...(types.types.length ? { types: types.types } : {}),
-    scope: { ...scope, status: 'ok', instanceCount: instances.length, ...(types.note ? { message: types.note } : {}) },
+    ...(owned.commitments.length ? { commitments: owned.commitments } : {}),
+    scope: { ...scope, status: 'ok', instanceCount: instances.length, ...(notes.length ? { message: notes.join('; ') } : {}) },
   };
 }
 
@@ -238,4 +242,59 @@ async function describeUnknownTypes(ec2: EC2Client, instances: readonly Instance
     return { types, note: `ec2:DescribeInstanceTypes failed (${messageOf(err)}): ${unknown.filter((u) => !types.some((t) => t.name === u)).join(', ')} stay unknown` };
   }
   return { types, ...(skipped.length ? { note: `types not sized: ${skipped.join('; ')}` } : {}) };
+}
+
+const ReservedInstanceSchema = z.object({
+  ReservedInstancesId: z.string().min(1),
+  InstanceType: z.string().min(1),
+  InstanceCount: z.number().int().positive(),
+  Duration: z.number().positive(),
+  FixedPrice: z.number().nonnegative().optional(),
+  UsagePrice: z.number().nonnegative().optional(),
+  RecurringCharges: z.array(z.object({ Amount: z.number().nonnegative().optional(), Frequency: z.string().optional() })).optional(),
+  ProductDescription: z.string().optional(),
+  OfferingClass: z.string().optional(),
+  Scope: z.string().optional(),
+  End: z.date().optional(),
+});
+
+/**
+ * Active reserved instances of the account in this region (Linux/UNIX: the pools are Linux-priced), each with its
+ * effective hourly rate: upfront amortized over the term plus usage and hourly recurring charges. Failing here (an
+ * older role without ec2:DescribeReservedInstances) keeps everything else and says so.
+ */
+async function ownedReservations(ec2: EC2Client, scope: CollectScope, calls: Record<string, number>): Promise<{ commitments: OwnedCommitment[]; note?: string }> {
+  calls['DescribeReservedInstances'] = (calls['DescribeReservedInstances'] ?? 0) + 1;
+  let out;
+  try {
+    out = await ec2.send(new DescribeReservedInstancesCommand({ Filters: [{ Name: 'state', Values: ['active'] }] }));
+  } catch (err) {
+    return { commitments: [], note: `owned reservations not collected (ec2:DescribeReservedInstances: ${messageOf(err)}); purchase plans assume none` };
+  }
+  const commitments: OwnedCommitment[] = [];
+  const bad: string[] = [];
+  for (const raw of out.ReservedInstances ?? []) {
+    const parsed = ReservedInstanceSchema.safeParse(raw);
+    if (!parsed.success) {
+      bad.push(`${String(raw.ReservedInstancesId)} (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+      continue;
+    }
+    const ri = parsed.data;
+    if (ri.ProductDescription !== undefined && !ri.ProductDescription.startsWith('Linux/UNIX')) continue;
+    const hourly = (ri.RecurringCharges ?? []).filter((c) => c.Frequency === 'Hourly').reduce((s, c) => s + (c.Amount ?? 0), 0);
+    commitments.push({
+      cloud: 'aws',
+      account: scope.account,
+      region: scope.region,
+      kind: 'ri',
+      id: ri.ReservedInstancesId,
+      instanceType: ri.InstanceType,
+      count: ri.InstanceCount,
+      effectiveHourlyUsd: (ri.FixedPrice ?? 0) / (ri.Duration / 3600) + (ri.UsagePrice ?? 0) + hourly,
+      ...(ri.OfferingClass ? { offeringClass: ri.OfferingClass } : {}),
+      ...(ri.Scope ? { scope: ri.Scope } : {}),
+      ...(ri.End ? { endsAt: ri.End.toISOString() } : {}),
+    });
+  }
+  return { commitments, ...(bad.length ? { note: `reservations not understood: ${bad.join('; ')}` } : {}) };
 }
