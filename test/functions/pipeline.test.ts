@@ -27,7 +27,7 @@ beforeAll(async () => {
   await stores.createTable('rightsize');
   await stores.createBucket('rightsize-data');
   // Mostly idle boxes (CPU max 4–9 %), so every one is a right-sizing candidate.
-  ec2 = await startAwsWireServer({ instances: { 'us-east-1': fleet('us-east-1', 12), 'eu-west-1': fleet('eu-west-1', 7) }, metric: (id, name, stat, t) => (name === 'CPUUtilization' ? ((t / 3_600_000) % 6) + 4 - (stat === 'Average' ? 2 : 0) : 20) });
+  ec2 = await startAwsWireServer({ instances: { 'us-east-1': fleet('us-east-1', 12), 'eu-west-1': fleet('eu-west-1', 7) }, reservedInstances: { 'us-east-1': [{ id: 'ri-m5', type: 'm5.2xlarge', count: 2, fixedUsd: 3000, durationS: 94_608_000 }] }, metric: (id, name, stat, t) => (name === 'CPUUtilization' ? ((t / 3_600_000) % 6) + 4 - (stat === 'Average' ? 2 : 0) : 20) });
   sqs = await startSqsServer({ failFirstEntries: 1 });
   const configFile = path.join(dir, 'rightsize.config.json');
   writeFileSync(
@@ -104,6 +104,10 @@ it('plans, collects per region, assembles once, analyzes and serves through the 
   expect(meta?.id).toBe(planned.runId);
   expect(meta?.instanceCount).toBe(19);
   expect(meta?.scopes.map((s) => `${s.region}:${s.status}:${s.instanceCount}`).sort()).toEqual(['eu-west-1:ok:7', 'us-east-1:ok:12']);
+  expect(meta?.commitments?.map((c) => c.id)).toEqual(['ri-m5']);
+  // The owned m5 reservation shows up in its pool's plan with how much of it right-sizing leaves in use.
+  const m5 = await store.getPurchasePlan(planned.runId, 'aws:ri:us-east-1:m5');
+  expect(m5?.evidence['owned']).toMatchObject({ reservations: ['ri-m5'], count: 2 });
   const recs = await store.listRecommendations(planned.runId, {}, { limit: 100 });
   expect(recs.items.length).toBeGreaterThan(0);
   expect(recs.items.every((r) => r.cloud === 'aws' && r.monthlySavingsUsd > 0)).toBe(true);
