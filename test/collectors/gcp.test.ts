@@ -61,7 +61,8 @@ it('pages aggregatedList across zones, names N1+GPU types as the catalog does, a
   expect(cpu?.max[5]).toBeCloseTo(25, 5);
   expect(cpu?.mean[5]).toBeCloseTo(10, 5);
   expect(parts.flatMap((p) => p.series).find((x) => x.instanceId === '7000000000000000001' && x.metric === 'mem')?.max[5]).toBe(40);
-  expect(s.requests.filter((r) => r.includes('timeSeries'))).toHaveLength(4); // 2 metrics × 2 aligners for the whole project
+  expect(s.requests.filter((r) => r.includes('timeSeries'))).toHaveLength(8); // 4 metrics (CPU, memory, GPU, GPU memory) × 2 aligners for the whole project
+  expect(parts.flatMap((p) => p.series).filter((x) => x.metric === 'gpu' || x.metric === 'gpuMem')).toEqual([]); // no agent GPU metrics here
 });
 
 it('names a project without permission auth-failed', async () => {
@@ -69,4 +70,26 @@ it('names a project without permission auth-failed', async () => {
   servers.push(s);
   const parts = await collectGcpProject('p1', { startMs: END - 24 * H, endMs: END }, clients(s.port));
   expect(parts[0]?.scope).toMatchObject({ status: 'auth-failed', instanceCount: 0 });
+});
+
+it('reads the Ops Agent GPU metrics per GPU and folds them: mean utilization, largest memory in MiB', async () => {
+  const s = await startGcpWireServer({
+    instances: { 'us-central1-a': [vm(7, 'us-central1-a', 'g2-standard-24')] },
+    gpus: { '7000000000000000007': 2 },
+    // GPU 0 busy (80 % max, 60 % mean), GPU 1 idle (10 %, 5 %); memory 20 GiB and 4 GiB in bytes.
+    metric: (type, aligner, _id, _t, gpu) => {
+      if (type.endsWith('gpu/utilization')) return gpu === 0 ? (aligner === 'ALIGN_MAX' ? 80 : 60) : aligner === 'ALIGN_MAX' ? 10 : 5;
+      if (type.endsWith('gpu/memory/bytes_used')) return (gpu === 0 ? 20 : 4) * 1024 ** 3;
+      return type.includes('cpu') ? 0.3 : 50;
+    },
+  });
+  servers.push(s);
+  const parts = await collectGcpProject('p1', { startMs: END - 24 * H, endMs: END }, clients(s.port));
+  const series = parts.flatMap((p) => p.series).filter((x) => x.instanceId === '7000000000000000007');
+  const gpu = series.find((x) => x.metric === 'gpu');
+  const mem = series.find((x) => x.metric === 'gpuMem');
+  expect(gpu?.max[3]).toBe((80 + 10) / 2);
+  expect(gpu?.mean[3]).toBe((60 + 5) / 2);
+  expect(mem?.max[3]).toBe(20 * 1024);
+  expect(series.map((x) => x.metric).sort()).toEqual(['cpu', 'gpu', 'gpuMem', 'mem']);
 });

@@ -11,7 +11,9 @@ export interface GcpWireOptions {
   instances: Record<string, Record<string, unknown>[]>;
   pageSize?: number;
   /** Value of a metric type for an instance id at an hour's end (ms), or undefined. */
-  metric?: (metricType: string, aligner: string, instanceId: string, endMs: number) => number | undefined;
+  metric?: (metricType: string, aligner: string, instanceId: string, endMs: number, gpuNumber?: number) => number | undefined;
+  /** Instances whose Ops Agent reports NVIDIA GPU metrics (agent.googleapis.com/gpu/*), with their GPU count. */
+  gpus?: Record<string, number>;
   failingProjects?: string[];
 }
 
@@ -47,14 +49,18 @@ export async function startGcpWireServer(options: GcpWireOptions) {
       const startS = Date.parse(url.searchParams.get('interval.startTime') ?? '') || Number(url.searchParams.get('interval.startTime.seconds')) * 1000;
       const endS = Date.parse(url.searchParams.get('interval.endTime') ?? '') || Number(url.searchParams.get('interval.endTime.seconds')) * 1000;
       const ids = Object.values(options.instances).flat().map((i) => String(i['id']));
-      const timeSeries = ids
-        .map((id) => {
+      // GPU metrics come one series per GPU, labelled as the Ops Agent labels them; others one per instance.
+      const perGpu = metricType.startsWith('agent.googleapis.com/gpu/');
+      const targets = perGpu ? ids.flatMap((id) => Array.from({ length: options.gpus?.[id] ?? 0 }, (_, g) => ({ id, gpu: g as number | undefined }))) : ids.map((id) => ({ id, gpu: undefined as number | undefined }));
+      const timeSeries = targets
+        .map(({ id, gpu }) => {
           const points: unknown[] = [];
           for (let t = endS; t > startS; t -= 3_600_000) {
-            const v = options.metric?.(metricType, aligner, id, t);
+            const v = options.metric?.(metricType, aligner, id, t, gpu);
             if (v !== undefined) points.push({ interval: { startTime: new Date(t - 3_600_000).toISOString(), endTime: new Date(t).toISOString() }, value: { doubleValue: v } });
           }
-          return { metric: { type: metricType }, resource: { type: 'gce_instance', labels: { instance_id: id, zone: 'x' } }, metricKind: 'GAUGE', valueType: 'DOUBLE', points };
+          const labels = gpu === undefined ? {} : { gpu_number: String(gpu), model: 'NVIDIA L4', uuid: `GPU-${id}-${gpu}` };
+          return { metric: { type: metricType, labels }, resource: { type: 'gce_instance', labels: { instance_id: id, zone: 'x' } }, metricKind: 'GAUGE', valueType: 'DOUBLE', points };
         })
         .filter((s) => s.points.length > 0);
       return send(200, { timeSeries });

@@ -10,6 +10,7 @@ import type { CollectScope, CollectWindow, PartialSnapshot } from '../collector.
 import type { OwnedCommitment } from '../../domain/snapshot.js';
 import { statusOfError } from '../collector.js';
 import { parseEc2Instance, parseMetricResult } from './parse.js';
+import { combineGpus } from '../gpu-fold.js';
 
 export interface AwsScopeClients {
   ec2: EC2Client;
@@ -174,30 +175,6 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
 }
 
 /** GPU utilization: the mean across an instance's GPUs each hour; GPU memory: the largest per-GPU use (MiB). */
-function combineGpus(perGpu: Map<string, { max: Float32Array; mean: Float32Array }>, startMs: number, hours: number): UtilizationSeries[] {
-  const groups = new Map<string, { max: Float32Array; mean: Float32Array }[]>();
-  for (const [key, b] of perGpu) {
-    const [instanceId, metric] = key.split('|');
-    const k = `${instanceId}|${metric}`;
-    groups.set(k, [...(groups.get(k) ?? []), b]);
-  }
-  const out: UtilizationSeries[] = [];
-  for (const [k, list] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const [instanceId, metric] = k.split('|') as [string, Metric];
-    const fold = (pick: 'max' | 'mean') => {
-      const arr = new Float32Array(hours).fill(Number.NaN);
-      for (let h = 0; h < hours; h++) {
-        const vals = list.map((b) => b[pick][h] as number).filter((v) => !Number.isNaN(v));
-        if (vals.length === 0) continue;
-        arr[h] = metric === 'gpu' ? vals.reduce((a, v) => a + v, 0) / vals.length : Math.max(...vals);
-      }
-      return arr;
-    };
-    out.push({ instanceId, metric, startMs, max: fold('max'), mean: fold('mean') });
-  }
-  return out;
-}
-
 function toSeries(buffers: Map<string, { max: Float32Array; mean: Float32Array; seen: boolean }>, startMs: number): UtilizationSeries[] {
   const out: UtilizationSeries[] = [];
   for (const [key, b] of buffers) {

@@ -4,6 +4,7 @@ import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectWindow, PartialSnapshot } from '../collector.js';
 import { CollectError, statusOfError } from '../collector.js';
 import { TimeSeriesSchema, parseGceInstance } from './parse.js';
+import { combineGpus } from '../gpu-fold.js';
 
 /** The two client calls used, typed structurally so tests and the CLI inject the real per-service gax clients. */
 export interface GcpClients {
@@ -11,10 +12,15 @@ export interface GcpClients {
   monitoring: { listTimeSeriesAsync(req: Record<string, unknown>): AsyncIterable<unknown> };
 }
 
-/** CPU from the hypervisor (fraction 0–1), memory from the Ops Agent (percent). One query per metric × aligner. */
-const METRICS: { metric: Metric; filter: string; scale: number }[] = [
+/**
+ * CPU from the hypervisor (fraction 0–1), memory from the Ops Agent (percent), and the Ops Agent's NVIDIA GPU metrics
+ * per GPU (`gpu_number` label: utilization percent, memory bytes → MiB). One query per metric × aligner.
+ */
+const METRICS: { metric: Metric; filter: string; scale: number; perGpu?: boolean }[] = [
   { metric: 'cpu', filter: 'metric.type="compute.googleapis.com/instance/cpu/utilization"', scale: 100 },
   { metric: 'mem', filter: 'metric.type="agent.googleapis.com/memory/percent_used" AND metric.labels.state="used"', scale: 1 },
+  { metric: 'gpu', filter: 'metric.type="agent.googleapis.com/gpu/utilization"', scale: 1, perGpu: true },
+  { metric: 'gpuMem', filter: 'metric.type="agent.googleapis.com/gpu/memory/bytes_used"', scale: 1 / 1_048_576, perGpu: true },
 ];
 
 /**
@@ -36,6 +42,7 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
   const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
   const byId = new Map(instances.map((i) => [i.id, i]));
   const buffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
+  const gpuBuffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
   let failure: string | undefined;
   let failureStatus: ReturnType<typeof statusOfError> = 'error';
   try {
@@ -54,9 +61,10 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
           if (!parsed.success) throw new CollectError('parse-error', `gcp timeSeries.list ${project}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}`);
           const id = parsed.data.resource.labels['instance_id'];
           if (!id || !byId.has(id)) continue;
-          const key = `${id}|${m.metric}`;
-          const buf = buffers.get(key) ?? { max: new Float32Array(hours).fill(Number.NaN), mean: new Float32Array(hours).fill(Number.NaN) };
-          buffers.set(key, buf);
+          const target = m.perGpu ? gpuBuffers : buffers;
+          const key = m.perGpu ? `${id}|${m.metric}|${parsed.data.metric?.labels?.['gpu_number'] ?? '0'}` : `${id}|${m.metric}`;
+          const buf = target.get(key) ?? { max: new Float32Array(hours).fill(Number.NaN), mean: new Float32Array(hours).fill(Number.NaN) };
+          target.set(key, buf);
           for (const p of parsed.data.points) {
             const end = typeof p.interval.endTime === 'string' ? Date.parse(p.interval.endTime) : Number(p.interval.endTime.seconds) * 1000;
             // An aligned point stamped at an hour's end describes the hour before it.
@@ -72,10 +80,13 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
     failureStatus = statusOfError(err);
     failure = `inventory collected; timeSeries.list failed: ${(err as Error).message.split('\n')[0]}`;
   }
-  const series: UtilizationSeries[] = [...buffers.entries()].map(([key, b]) => {
-    const [instanceId, metric] = key.split('|') as [string, Metric];
-    return { instanceId, metric, startMs: window.startMs, max: b.max, mean: b.mean };
-  });
+  const series: UtilizationSeries[] = [
+    ...[...buffers.entries()].map(([key, b]) => {
+      const [instanceId, metric] = key.split('|') as [string, Metric];
+      return { instanceId, metric, startMs: window.startMs, max: b.max, mean: b.mean };
+    }),
+    ...combineGpus(gpuBuffers, window.startMs, hours),
+  ];
   const regions = [...new Set(instances.map((i) => i.region))].sort();
   if (regions.length === 0) return [{ instances: [], series: [], calls, scope: { cloud: 'gcp', account: project, region: '*', status: failure ? failureStatus : 'ok', ...(failure ? { message: failure } : {}), instanceCount: 0 } }];
   return regions.map((region) => {

@@ -53,6 +53,7 @@ export function parseGceInstance(raw: unknown, project: string): Instance {
 
 /** A Cloud Monitoring time series (REST JSON or gax message) reduced to what the collector reads. */
 export const TimeSeriesSchema = z.object({
+  metric: z.object({ labels: z.record(z.string(), z.string()).optional().nullable() }).optional().nullable(),
   resource: z.object({ labels: z.record(z.string(), z.string()) }),
   points: z.array(
     z.object({
