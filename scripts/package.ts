@@ -2,11 +2,18 @@
  * `npm run package`: bundles each function (scripts/bundle.ts), runs `osls package` offline (zips and the
  * CloudFormation template in .serverless/), then checks every zip against the size budget. Exit 1 over budget.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleAll, FUNCTIONS } from './bundle.js';
+
+/** execFile as a promise that never rejects: the exit status is the caller's to judge. */
+function run(file: string, args: string[], options: { cwd: string; encoding: 'utf8'; timeout: number; env: Record<string, string | undefined> }): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, options, (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Zipped size budget per function (issue #7); the GCP collector carries google-gax and is budgeted apart. */
@@ -55,10 +62,15 @@ if (typeof mod.handler !== 'function') throw new Error('no handler export');
 const out = await mod.handler(JSON.parse(process.env.EVENT), {});
 process.stdout.write(JSON.stringify(out).slice(0, 200));
 `;
-console.log('\nsmoke (import + first call, no network)');
+console.log('\nsmoke (import + first call against a local DynamoDB and S3; nothing leaves 127.0.0.1)');
+const { startAwsStoreServers } = await import('../test/helpers/aws-store-servers.js');
+const servers = await startAwsStoreServers();
+await servers.createTable('rightsize-smoke');
+await servers.createBucket('rightsize-smoke');
 for (const name of Object.keys(FUNCTIONS)) {
   const event = SMOKE_EVENTS[name];
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', event ? smokeScript : "const m = await import(process.env.BUNDLE); if (typeof m.handler !== 'function') throw new Error('no handler export');"], {
+  // Async: the local DynamoDB and S3 live in this process and must answer while the child runs.
+  const child = await run(process.execPath, ['--input-type=module', '-e', event ? smokeScript : "const m = await import(process.env.BUNDLE); if (typeof m.handler !== 'function') throw new Error('no handler export');"], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
@@ -74,12 +86,16 @@ for (const name of Object.keys(FUNCTIONS)) {
       RIGHTSIZE_BUCKET: 'rightsize-smoke',
       RIGHTSIZE_API_TOKENS: 'smoke',
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIAPACKAGEONLY',
-      AWS_SECRET_ACCESS_KEY: 'package-only',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: servers.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_S3: servers.s3Endpoint,
+      AWS_EC2_METADATA_DISABLED: 'true',
     },
   });
   const ok = child.status === 0;
   if (!ok) over++;
   console.log(`${name.padEnd(14)} ${ok ? 'ok' : 'FAILED'} ${ok ? child.stdout.trim() : child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
+await servers.stop();
 process.exit(over > 0 ? 1 : 0);

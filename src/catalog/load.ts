@@ -55,8 +55,8 @@ export function loadCatalog(dataDir: string = BUNDLED_DATA_DIR, options: { price
 export const priceOverlayKey = (cloud: string) => `catalog/prices/${cloud}.json`;
 
 /**
- * The catalog with the store's refreshed prices laid over the bundled ones. A refresh blob that no longer parses is
- * reported through `onInvalid` and ignored: the bundled prices stay the fallback.
+ * The catalog with the store's refreshed prices laid over the bundled ones. A refresh blob that cannot be read or no
+ * longer parses is reported through `onInvalid` and ignored: the bundled prices stay the fallback.
  */
 export async function loadCatalogWithRefreshedPrices(
   dataDir: string | undefined,
@@ -65,7 +65,14 @@ export async function loadCatalogWithRefreshedPrices(
 ): Promise<Catalog> {
   const overlays: PricesFile[] = [];
   for (const cloud of CLOUDS) {
-    const blob = await store.getBlob(priceOverlayKey(cloud));
+    let blob: { body: string } | undefined;
+    try {
+      blob = await store.getBlob(priceOverlayKey(cloud));
+    } catch (err) {
+      // The store being unreachable must not take the bundled prices down with it.
+      onInvalid(`${priceOverlayKey(cloud)}: cannot read: ${(err as Error).message}`);
+      continue;
+    }
     if (!blob) continue;
     let raw: unknown;
     try {

@@ -219,3 +219,13 @@ describe('price refresh into the store', () => {
     }
   });
 });
+
+it('falls back to the bundled prices, and says why, when the store cannot be read', async () => {
+  const { loadCatalogWithRefreshedPrices } = await import('../../src/catalog/load.js');
+  const warnings: string[] = [];
+  const unreachable = { getBlob: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')) };
+  const catalog = await loadCatalogWithRefreshedPrices(undefined, unreachable, (m) => warnings.push(m));
+  expect(catalog.onDemandHourlyUsd('aws', 'us-east-1', 'm5.large')).toBe(loadCatalog().onDemandHourlyUsd('aws', 'us-east-1', 'm5.large'));
+  expect(warnings).toHaveLength(3);
+  expect(warnings[0]).toContain('ECONNREFUSED');
+});
