@@ -12,17 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FUNCTIONS } from '../scripts/bundle.js';
+import { FIRST_EVENTS, localLambdaEnv } from '../scripts/lambda-events.js';
 import { startAwsStoreServers } from '../test/helpers/aws-store-servers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-const FIRST_EVENT: Record<string, unknown> = {
-  api: { version: '2.0', routeKey: '$default', rawPath: '/healthz', rawQueryString: '', headers: { host: 'bench' }, requestContext: { http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: 'b', routeKey: '$default', stage: '$default', domainName: 'bench', timeEpoch: 0 }, isBase64Encoded: false },
-  collectAws: { Records: [] },
-  collectGcp: { Records: [] },
-  collectAzure: { Records: [] },
-  analyze: { Records: [] },
-};
 
 // Runs in the child: the timings Lambda would see for INIT (import) and the first invocation.
 const CHILD = `
@@ -64,24 +57,7 @@ export async function run(args: string[]): Promise<Record<string, number | strin
           cwd: ROOT, // the packaged layout: .build/<fn>/index.mjs, data/catalog, infra/rightsize.config.yaml
           encoding: 'utf8',
           timeout: 60_000,
-          env: {
-            PATH: process.env['PATH'],
-            BUNDLE: path.join(ROOT, '.build', name, 'index.mjs'),
-            EVENT: JSON.stringify(FIRST_EVENT[name] ?? { source: 'aws.events' }),
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-            RIGHTSIZE_CONFIG: configFile,
-            RIGHTSIZE_CATALOG_DIR: path.join(ROOT, 'data'),
-            RIGHTSIZE_STORE: 'dynamodb',
-            RIGHTSIZE_TABLE: 'rightsize-bench',
-            RIGHTSIZE_BUCKET: 'rightsize-bench',
-            RIGHTSIZE_API_TOKENS: 'bench-token',
-            AWS_REGION: 'us-east-1',
-            AWS_ACCESS_KEY_ID: 'S3RVER',
-            AWS_SECRET_ACCESS_KEY: 'S3RVER',
-            AWS_ENDPOINT_URL_DYNAMODB: servers.dynamodbEndpoint,
-            AWS_ENDPOINT_URL_S3: servers.s3Endpoint,
-            AWS_EC2_METADATA_DISABLED: 'true',
-          },
+          env: localLambdaEnv({ root: ROOT, bundle: path.join(ROOT, '.build', name, 'index.mjs'), event: FIRST_EVENTS[name], configFile, dynamodbEndpoint: servers.dynamodbEndpoint, s3Endpoint: servers.s3Endpoint, table: 'rightsize-bench' }),
         });
         const line = child.stdout.trim().split('\n').pop() ?? '';
         try {

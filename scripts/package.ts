@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleAll, FUNCTIONS } from './bundle.js';
+import { FIRST_EVENTS, localLambdaEnv } from './lambda-events.js';
 
 /** execFile as a promise that never rejects: the exit status is the caller's to judge. */
 function run(file: string, args: string[], options: { cwd: string; encoding: 'utf8'; timeout: number; env: Record<string, string | undefined> }): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -49,13 +50,6 @@ for (const name of Object.keys(FUNCTIONS)) {
 
 // Smoke: each bundle must load and build its handler outside the source tree's module resolution (a bundling
 // mistake, such as a CommonJS export lost in a chunk, shows up here, not in the cloud). Network-free events only.
-const SMOKE_EVENTS: Record<string, unknown> = {
-  api: { version: '2.0', routeKey: '$default', rawPath: '/healthz', rawQueryString: '', headers: { host: 'smoke' }, requestContext: { http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, requestId: 's', routeKey: '$default', stage: '$default', domainName: 'smoke', timeEpoch: 0 }, isBase64Encoded: false },
-  collectAws: { Records: [] },
-  collectGcp: { Records: [] },
-  collectAzure: { Records: [] },
-  analyze: { Records: [] },
-};
 const smokeScript = `
 const mod = await import(process.env.BUNDLE);
 if (typeof mod.handler !== 'function') throw new Error('no handler export');
@@ -68,30 +62,13 @@ const servers = await startAwsStoreServers();
 await servers.createTable('rightsize-smoke');
 await servers.createBucket('rightsize-smoke');
 for (const name of Object.keys(FUNCTIONS)) {
-  const event = SMOKE_EVENTS[name];
+  const event = FIRST_EVENTS[name];
   // Async: the local DynamoDB and S3 live in this process and must answer while the child runs.
   const child = await run(process.execPath, ['--input-type=module', '-e', event ? smokeScript : "const m = await import(process.env.BUNDLE); if (typeof m.handler !== 'function') throw new Error('no handler export');"], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
-    env: {
-      PATH: process.env['PATH'],
-      BUNDLE: path.join(ROOT, '.build', name, 'index.mjs'),
-      EVENT: JSON.stringify(event ?? null),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      RIGHTSIZE_CONFIG: 'infra/rightsize.config.yaml',
-      RIGHTSIZE_CATALOG_DIR: path.join(ROOT, 'data'),
-      RIGHTSIZE_STORE: 'dynamodb',
-      RIGHTSIZE_TABLE: 'rightsize-smoke',
-      RIGHTSIZE_BUCKET: 'rightsize-smoke',
-      RIGHTSIZE_API_TOKENS: 'smoke',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: servers.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_S3: servers.s3Endpoint,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
+    env: localLambdaEnv({ root: ROOT, bundle: path.join(ROOT, '.build', name, 'index.mjs'), event, configFile: 'infra/rightsize.config.yaml', dynamodbEndpoint: servers.dynamodbEndpoint, s3Endpoint: servers.s3Endpoint, table: 'rightsize-smoke' }),
   });
   const ok = child.status === 0;
   if (!ok) over++;
