@@ -11,7 +11,7 @@ export async function buildCollectors(config: Config, catalog: Catalog, env: Rec
   const out: Partial<Record<Cloud, CloudCollector>> = {};
   const wanted = (cloud: Cloud) => config[cloud].enabled && (only === undefined || only === cloud);
   if (wanted('aws')) out.aws = await (await import('./aws/collector.js')).awsCollector(config.aws, env, (name) => catalog.type('aws', name) !== undefined);
-  if (wanted('azure')) out.azure = await (await import('./azure/collector.js')).azureCollector(config.azure, (size) => catalog.type('azure', size)?.memoryGiB);
+  if (wanted('azure')) out.azure = await (await import('./azure/collector.js')).azureCollector(config.azure, (size) => catalog.type('azure', size)?.memoryGiB, (size) => catalog.type('azure', size) !== undefined);
   if (wanted('gcp')) out.gcp = await (await import('./gcp/collector.js')).gcpCollector(config.gcp);
   return out;
 }

@@ -67,3 +67,27 @@ it('names a subscription without access auth-failed', async () => {
   expect(parts).toHaveLength(1);
   expect(parts[0]?.scope).toMatchObject({ status: 'auth-failed', instanceCount: 0 });
 });
+
+it('describes sizes the catalog lacks from the recorded Resource SKUs and uses their memory for memory %', async () => {
+  const vmIn = (n: number, size: string) => ({ ...vm(n, size), location: 'southcentralus' });
+  const s = await startAzureWireServer({
+    vms: { [SUB]: [vmIn(1, 'Standard_NC24ads_A100_v4'), vmIn(2, 'Standard_D16plds_v5'), vmIn(3, 'Standard_D2s_v3'), vmIn(4, 'Standard_Z9_v9')] },
+    // 220 GB A100 VM with 165 GB available at the minimum → 25 % used at peak.
+    metric: (_id, name) => (name === 'Percentage CPU' ? { maximum: 40, average: 20 } : { minimum: 165 * 2 ** 30, average: 200 * 2 ** 30 }),
+  });
+  servers.push(s);
+  // Pretend the catalog predates the A100 and Arm sizes; Standard_Z9_v9 exists nowhere.
+  const known = (size: string) => size === 'Standard_D2s_v3';
+  const parts = await collectAzureSubscription(SUB, { startMs: END - 48 * H, endMs: END }, { compute: client(s.url, SUB), armEndpoint: s.url, memoryGiBOf: (size) => (known(size) ? catalog.type('azure', size)?.memoryGiB : undefined), isKnownSize: known });
+  expect(s.calls['skus']).toBe(1); // one location
+  const part = parts.find((p) => p.scope.region === 'southcentralus');
+  expect(part?.types?.map((t) => [t.name, t.family, t.vcpu, t.memoryGiB, t.arch, t.gpu?.model ?? null])).toEqual([
+    ['Standard_D16plds_v5', 'DPLDSv5', 16, 32, 'arm64', null],
+    ['Standard_NC24ads_A100_v4', 'NCADSA100v4', 24, 220, 'x86_64', 'a100-80gb'],
+  ]);
+  expect(part?.scope.message).toContain('no Resource SKU for Standard_Z9_v9');
+  const mem = part?.series.find((x) => x.instanceId.endsWith('vm-1') && x.metric === 'mem');
+  expect(mem?.max[0]).toBeCloseTo(25, 5);
+  // The catalog build gets the same shape from the same normalizer.
+  expect(catalog.type('azure', 'Standard_NC24ads_A100_v4')).toMatchObject({ family: 'NCADSA100v4', vcpu: 24, memoryGiB: 220, gpu: { model: 'a100-80gb', count: 1 } });
+});

@@ -43,6 +43,17 @@ export async function startAzureWireServer(options: AzureWireOptions) {
       const next = skip + size < all.length ? `${base}${url.pathname}?api-version=${url.searchParams.get('api-version')}&statusOnly=true&$skiptoken=${skip + size}` : undefined;
       return send(200, { value: all.slice(skip, skip + size), ...(next ? { nextLink: next } : {}) });
     }
+    if (req.method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Compute\/skus$/.test(url.pathname)) {
+      // The recorded Resource SKUs sample (test/fixtures/azure), filtered by location as the API does.
+      calls['skus'] = (calls['skus'] ?? 0) + 1;
+      const location = /^location eq '([^']+)'$/.exec(url.searchParams.get('$filter') ?? '')?.[1];
+      if (!location) {
+        unexpected.push(`skus without a location filter: ${url.search}`);
+        return send(400, { error: { code: 'InvalidFilter', message: 'location filter required here' } });
+      }
+      const recorded = JSON.parse(readFileSync(path.join(here, '../fixtures/azure/resource-skus-southcentralus.json'), 'utf8')) as { value: { locations: string[] }[] };
+      return send(200, { value: recorded.value.filter((sku) => sku.locations.includes(location)) });
+    }
     if (req.method === 'GET' && url.pathname.endsWith('/providers/Microsoft.Insights/metrics')) {
       calls['metrics'] = (calls['metrics'] ?? 0) + 1;
       const vmId = url.pathname.slice(0, -'/providers/Microsoft.Insights/metrics'.length);

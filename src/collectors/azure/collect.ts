@@ -6,6 +6,8 @@ import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectWindow, PartialSnapshot } from '../collector.js';
 import { CollectError, statusOfError } from '../collector.js';
 import { MetricsResponseSchema, parseAzureVm } from './parse.js';
+import { describeAzureSizes } from './skus.js';
+import type { InstanceType } from '../../domain/instance-type.js';
 
 export interface AzureDeps {
   compute: ComputeManagementClient;
@@ -15,6 +17,8 @@ export interface AzureDeps {
   memoryGiBOf: (vmSize: string) => number | undefined;
   /** Metric requests in flight at once per subscription. */
   concurrency?: number;
+  /** Whether the catalog knows a VM size; the others are described from the Resource SKUs API. */
+  isKnownSize?: (vmSize: string) => boolean;
 }
 
 /**
@@ -32,6 +36,27 @@ export async function collectAzureSubscription(subscription: string, window: Col
     }
   } catch (err) {
     return [{ instances: [], series: [], calls, scope: { cloud: 'azure', account: subscription, region: '*', status: statusOfError(err), message: `virtualMachines.listAll: ${(err as Error).message.split('\n')[0]}`, instanceCount: 0 } }];
+  }
+  // Sizes the catalog lacks: described once per location, then their memory turns Available Memory Bytes into %.
+  let described: InstanceType[] = [];
+  const sizeNotes: string[] = [];
+  if (deps.isKnownSize) {
+    const wanted = new Map<string, Set<string>>();
+    for (const i of instances) if (!deps.isKnownSize(i.type)) (wanted.get(i.region) ?? wanted.set(i.region, new Set()).get(i.region)!).add(i.type);
+    if (wanted.size > 0) {
+      try {
+        const out = await describeAzureSizes(deps.compute, wanted, calls);
+        described = out.types;
+        sizeNotes.push(...out.notes);
+      } catch (err) {
+        sizeNotes.push(`resourceSkus.list failed (${(err as Error).message.split('\n')[0]}): ${[...new Set([...wanted.values()].flatMap((s) => [...s]))].join(', ')} stay unknown`);
+      }
+    }
+  }
+  if (described.length > 0) {
+    const memory = new Map(described.map((t) => [t.name, t.memoryGiB]));
+    const base = deps.memoryGiBOf;
+    deps = { ...deps, memoryGiBOf: (size) => base(size) ?? memory.get(size) };
   }
   const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
   const series: UtilizationSeries[] = [];
@@ -55,11 +80,15 @@ export async function collectAzureSubscription(subscription: string, window: Col
     const here = instances.filter((i) => i.region === region);
     const ids = new Set(here.map((i) => i.id));
     const failure = failures.get(region);
+    const sizesHere = new Set(here.map((i) => i.type));
+    const types = described.filter((t) => sizesHere.has(t.name));
+    const messages = [...(failure ? [`inventory collected; some metrics missing: ${failure}`] : []), ...sizeNotes.filter((n) => n.startsWith(`${region}:`) || [...sizesHere].some((size) => n.includes(size)))];
     return {
       instances: here,
       series: series.filter((s) => ids.has(s.instanceId)),
       calls,
-      scope: { cloud: 'azure' as const, account: subscription, region, status: failure ? (failure.split(':')[0] as 'error') : ('ok' as const), ...(failure ? { message: `inventory collected; some metrics missing: ${failure}` } : {}), instanceCount: here.length },
+      ...(types.length > 0 ? { types } : {}),
+      scope: { cloud: 'azure' as const, account: subscription, region, status: failure ? (failure.split(':')[0] as 'error') : ('ok' as const), ...(messages.length ? { message: messages.join('; ') } : {}), instanceCount: here.length },
     };
   });
 }

@@ -5,7 +5,7 @@ import { foldRegions } from '../run.js';
 import { azureScopes } from '../scopes.js';
 
 /** The Azure collector over config: each subscription (DefaultAzureCredential), every region it has VMs in. */
-export async function azureCollector(config: Config['azure'], memoryGiBOf: (vmSize: string) => number | undefined): Promise<CloudCollector> {
+export async function azureCollector(config: Config['azure'], memoryGiBOf: (vmSize: string) => number | undefined, isKnownSize?: (vmSize: string) => boolean): Promise<CloudCollector> {
   const { ComputeManagementClient } = await import('@azure/arm-compute');
   const { DefaultAzureCredential } = await import('@azure/identity');
   const { collectAzureSubscription } = await import('./collect.js');
@@ -17,7 +17,7 @@ export async function azureCollector(config: Config['azure'], memoryGiBOf: (vmSi
     let p = cache.get(subscription);
     if (!p) {
       const compute = new ComputeManagementClient(credential, subscription, { endpoint, ...(endpoint.startsWith('http://') ? { allowInsecureConnection: true } : {}) });
-      p = collectAzureSubscription(subscription, window, { compute, armEndpoint: endpoint, memoryGiBOf });
+      p = collectAzureSubscription(subscription, window, { compute, armEndpoint: endpoint, memoryGiBOf, ...(isKnownSize ? { isKnownSize } : {}) });
       cache.set(subscription, p);
     }
     return p;
