@@ -75,7 +75,7 @@ const AwsConfigSchema = z.object({
   /** Empty = every region enabled in the account. */
   regions: z.array(z.string().min(1)).default([]),
   endpoints: z
-    .object({ ec2: EndpointSchema, cloudwatch: EndpointSchema, pricing: EndpointSchema, sts: EndpointSchema })
+    .object({ ec2: EndpointSchema, cloudwatch: EndpointSchema, pricing: EndpointSchema, sts: EndpointSchema, spotAdvisor: EndpointSchema })
     .default({}),
 });
 

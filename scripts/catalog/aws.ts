@@ -4,6 +4,7 @@
  * Karpenter's generated us-east-1 on-demand table, opencost's RI effective rates, ec2instances.info coremark
  * results for relative per-vCPU performance, and the Spot Instance Advisor feed.
  */
+import { SpotAdvisorFeedSchema, spotAdvisorFromFeed } from '../../src/catalog/spot-advisor-feed.js';
 import { awsFamilyOf, awsGenerationOf, type Ec2TypeInfo, instanceTypeFromEc2 } from '../../src/catalog/aws-type-info.js';
 import type { PriceColumn, PricesFile, TypeRecord } from './types.js';
 import { readGz, readJson, round } from './util.js';
@@ -146,24 +147,6 @@ export interface SpotAdvisorFile {
 }
 
 export function buildSpotAdvisor(sharedDir: string): SpotAdvisorFile {
-  const feed = readJson<{
-    ranges: { index: number; label: string; max: number }[];
-    spot_advisor: Record<string, { Linux?: Record<string, { s: number; r: number }> }>;
-  }>(readGz(`${sharedDir}/pricing/aws/spot_advisor_data_2025-06-28.json.gz`));
-  const regions: SpotAdvisorFile['regions'] = {};
-  for (const region of AWS_REGIONS) {
-    const linux = feed.spot_advisor[region]?.Linux ?? {};
-    const out: Record<string, [number, number]> = {};
-    for (const type of Object.keys(linux).sort()) {
-      const v = linux[type] as { s: number; r: number };
-      out[type] = [v.r, v.s];
-    }
-    regions[region] = out;
-  }
-  return {
-    source: 'alexei-led/spotinfo@5eedf20a9961:internal/spot/data/spot-advisor-data.json (AWS Spot Instance Advisor feed)',
-    effectiveDate: '2025-06-28',
-    ranges: feed.ranges.map((r) => ({ bucket: r.index, label: r.label, maxMonthlyRate: r.max / 100 })),
-    regions,
-  };
+  const feed = SpotAdvisorFeedSchema.parse(readJson<unknown>(readGz(`${sharedDir}/pricing/aws/spot_advisor_data_2025-06-28.json.gz`)));
+  return spotAdvisorFromFeed(feed, { source: 'alexei-led/spotinfo@5eedf20a9961:internal/spot/data/spot-advisor-data.json (AWS Spot Instance Advisor feed)', effectiveDate: '2025-06-28' }, AWS_REGIONS);
 }

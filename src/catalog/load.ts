@@ -7,7 +7,7 @@ import { DataFileError, formatZodError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { createCatalog } from './memory-catalog.js';
 import { overlayPrices } from './overlay.js';
-import { GpuModelsFileSchema, type PricesFile, PricesFileSchema, RegionsFileSchema, SpotAdvisorFileSchema, TypesFileSchema } from './schema.js';
+import { GpuModelsFileSchema, type PricesFile, PricesFileSchema, RegionsFileSchema, type SpotAdvisorFile, SpotAdvisorFileSchema, TypesFileSchema } from './schema.js';
 
 /** The bundled data directory, resolved from this module so the cwd does not matter. */
 export const BUNDLED_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data');
@@ -37,7 +37,7 @@ function readValidated<S extends z.ZodType>(dataDir: string, relative: string, s
  * Loads and validates the catalog files under `dataDir/catalog/` into O(1) lookups.
  * @example const catalog = loadCatalog(); catalog.onDemandHourlyUsd('aws', 'us-east-1', 'm5.large');
  */
-export function loadCatalog(dataDir: string = BUNDLED_DATA_DIR, options: { priceOverlays?: readonly PricesFile[] } = {}): Catalog {
+export function loadCatalog(dataDir: string = BUNDLED_DATA_DIR, options: { priceOverlays?: readonly PricesFile[]; spotAdvisor?: SpotAdvisorFile } = {}): Catalog {
   const dir = path.resolve(dataDir);
   return createCatalog({
     types: CLOUDS.map((cloud) => readValidated(dir, `catalog/${cloud}-types.json`, TypesFileSchema)),
@@ -47,12 +47,14 @@ export function loadCatalog(dataDir: string = BUNDLED_DATA_DIR, options: { price
     }),
     gpuModels: readValidated(dir, 'catalog/gpu-models.json', GpuModelsFileSchema),
     regions: readValidated(dir, 'catalog/regions.json', RegionsFileSchema),
-    spotAdvisor: readValidated(dir, 'catalog/aws-spot-advisor.json', SpotAdvisorFileSchema),
+    spotAdvisor: options.spotAdvisor ?? readValidated(dir, 'catalog/aws-spot-advisor.json', SpotAdvisorFileSchema),
   });
 }
 
-/** Store blob holding a cloud's last price refresh (`rightsize prices refresh`), in the bundled file's schema. */
+/** Store blob holding a cloud's last price refresh (`rightsize prices`), in the bundled file's schema. */
 export const priceOverlayKey = (cloud: string) => `catalog/prices/${cloud}.json`;
+/** Store blob holding the last Spot Instance Advisor feed, in the bundled file's schema. */
+export const SPOT_ADVISOR_KEY = 'catalog/aws-spot-advisor.json';
 
 /**
  * The catalog with the store's refreshed prices laid over the bundled ones. A refresh blob that cannot be read or no
@@ -85,5 +87,16 @@ export async function loadCatalogWithRefreshedPrices(
     if (parsed.success && parsed.data.cloud === cloud) overlays.push(parsed.data);
     else onInvalid(parsed.success ? `${priceOverlayKey(cloud)}: cloud is ${parsed.data.cloud}` : formatZodError(priceOverlayKey(cloud), parsed.error));
   }
-  return loadCatalog(dataDir ?? BUNDLED_DATA_DIR, { priceOverlays: overlays });
+  let spotAdvisor: SpotAdvisorFile | undefined;
+  try {
+    const blob = await store.getBlob(SPOT_ADVISOR_KEY);
+    if (blob) {
+      const parsed = SpotAdvisorFileSchema.safeParse(JSON.parse(blob.body));
+      if (parsed.success) spotAdvisor = parsed.data;
+      else onInvalid(formatZodError(SPOT_ADVISOR_KEY, parsed.error));
+    }
+  } catch (err) {
+    onInvalid(`${SPOT_ADVISOR_KEY}: cannot read: ${(err as Error).message}`);
+  }
+  return loadCatalog(dataDir ?? BUNDLED_DATA_DIR, { priceOverlays: overlays, ...(spotAdvisor ? { spotAdvisor } : {}) });
 }

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
-import { priceOverlayKey } from '../catalog/load.js';
+import { priceOverlayKey, SPOT_ADVISOR_KEY } from '../catalog/load.js';
 import { overlayPrices } from '../catalog/overlay.js';
-import { PricesFileSchema, type PricesFile } from '../catalog/schema.js';
+import { PricesFileSchema, type PricesFile, SpotAdvisorFileSchema } from '../catalog/schema.js';
 import type { Config } from '../config.js';
 import type { ScopeResult } from '../domain/snapshot.js';
 import type { Store } from '../store/store.js';
@@ -13,14 +13,15 @@ export interface PriceRefreshOutcome {
 }
 
 /**
- * Refreshes prices of the enabled AWS and Azure regions (configured, or every region the catalog prices) and stores
+ * Refreshes prices of the enabled AWS, GCP and Azure regions (configured, or every region the catalog prices) and stores
  * them as an overlay on the bundled catalog. The new prices are laid over the previous refresh, so a region that
  * fails this time keeps its last refreshed prices, and the bundled data stays the fallback under both.
  * Each cloud's client is imported only when that cloud is enabled.
  */
-export async function refreshPrices(input: { config: Config; catalog: Catalog; store: Store; nowMs: number }): Promise<PriceRefreshOutcome> {
+export async function refreshPrices(input: { config: Config; catalog: Catalog; store: Store; nowMs: number; gcpAuthClient?: unknown }): Promise<PriceRefreshOutcome> {
   const { config, catalog, store, nowMs } = input;
   const fresh: PricesFile[] = [];
+  let advisorWritten = false;
   const scopes: ScopeResult[] = [];
   const regionsOf = (cloud: 'aws' | 'azure', configured: readonly string[]) => (configured.length > 0 ? [...configured] : catalog.regions(cloud).map((r) => r.id));
   if (config.aws.enabled) {
@@ -38,6 +39,33 @@ export async function refreshPrices(input: { config: Config; catalog: Catalog; s
     );
     fresh.push(out.file);
     scopes.push(...out.scopes);
+    // Interruption buckets for every region: public, one request.
+    const { fetchSpotAdvisor } = await import('../collectors/prices/spot-advisor.js');
+    const { statusOfError } = await import('../collectors/collector.js');
+    try {
+      const advisor = await fetchSpotAdvisor(nowMs, config.aws.endpoints.spotAdvisor ? { url: config.aws.endpoints.spotAdvisor } : {});
+      await store.putBlob(SPOT_ADVISOR_KEY, 'application/json', JSON.stringify(SpotAdvisorFileSchema.parse(advisor)));
+      advisorWritten = true;
+      scopes.push({ cloud: 'aws', account: 'spot-advisor', region: '*', status: 'ok', instanceCount: Object.values(advisor.regions).reduce((n, r) => n + Object.keys(r).length, 0) });
+    } catch (err) {
+      scopes.push({ cloud: 'aws', account: 'spot-advisor', region: '*', status: statusOfError(err), message: (err as Error).message, instanceCount: 0 });
+    }
+  }
+  if (config.gcp.enabled) {
+    // The one per-service client, as the collector does: the package index costs seconds of cold start.
+    const mod = await import('@google-cloud/billing/build/src/v1/cloud_catalog_client.js');
+    const { CloudCatalogClient } = (mod.CloudCatalogClient ? mod : (mod as unknown as { default: typeof mod }).default);
+    const { fetchGcpPrices } = await import('../collectors/prices/gcp.js');
+    const endpoint = config.gcp.endpoints.billing ? new URL(config.gcp.endpoints.billing) : undefined;
+    const client = new CloudCatalogClient({
+      fallback: 'rest',
+      ...(endpoint ? { apiEndpoint: endpoint.hostname, port: Number(endpoint.port || (endpoint.protocol === 'http:' ? 80 : 443)), protocol: endpoint.protocol.replace(':', '') } : {}),
+      ...(input.gcpAuthClient ? { authClient: input.gcpAuthClient } : {}),
+    } as never);
+    const regions = config.gcp.regions.length > 0 ? [...config.gcp.regions] : catalog.regions('gcp').map((r) => r.id);
+    const out = await fetchGcpPrices(client as never, catalog.types('gcp'), regions, nowMs);
+    fresh.push(out.file);
+    scopes.push(...out.scopes);
   }
   if (config.azure.enabled) {
     const { fetchAzurePrices } = await import('../collectors/prices/azure.js');
@@ -45,7 +73,7 @@ export async function refreshPrices(input: { config: Config; catalog: Catalog; s
     fresh.push(out.file);
     scopes.push(...out.scopes);
   }
-  const written: string[] = [];
+  const written: string[] = advisorWritten ? [SPOT_ADVISOR_KEY] : [];
   for (const file of fresh) {
     if (Object.keys(file.regions).length === 0) continue; // every region failed: keep what is stored
     const key = priceOverlayKey(file.cloud);

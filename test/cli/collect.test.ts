@@ -30,7 +30,7 @@ beforeAll(async () => {
       'us-east-1': [{ product: { attributes: { instanceType: 'm5.2xlarge' } }, terms: { OnDemand: { 'X.Y': { priceDimensions: { 'X.Y.Z': { unit: 'Hrs', pricePerUnit: { USD: '0.5000000000' } } } } } } }],
     },
   });
-  writeFileSync(path.join(dir, 'rightsize.config.json'), JSON.stringify({ dataDir: path.join(dir, 'state'), aws: { enabled: true, regions: ['us-east-1', 'eu-west-1'], endpoints: { ec2: server.url, cloudwatch: server.url, pricing: server.url } } }));
+  writeFileSync(path.join(dir, 'rightsize.config.json'), JSON.stringify({ dataDir: path.join(dir, 'state'), aws: { enabled: true, regions: ['us-east-1', 'eu-west-1'], endpoints: { ec2: server.url, cloudwatch: server.url, pricing: server.url, spotAdvisor: `${server.url}/spot-advisor-data.json` } } }));
 });
 afterAll(async () => {
   expect(server.unexpected).toEqual([]);
@@ -50,6 +50,7 @@ it('collects every scope with progress, refreshes prices, and analyzes at the re
   expect(prices.code, prices.stderr).toBe(0);
   expect(prices.stdout).toContain('aws/us-east-1: ok, 1 types');
   expect(prices.stdout).toContain('aws/eu-west-1: no-data');
+  expect(server.calls['spotAdvisorFeed']).toBe(1); // the local feed, never the public one
 
   const analyzed = await rightsize(['analyze', '--json'], dir, env);
   expect(analyzed.code, analyzed.stderr).toBe(0);

@@ -191,23 +191,27 @@ describe('price refresh into the store', () => {
     stops.push(() => store.close());
     const first = await startAwsWireServer({ instances: {}, products: { 'us-east-1': [product('m5.large', '0.1010000000')], 'eu-west-1': [product('m5.large', '0.1110000000')] } });
     stops.push(first.close);
-    const config = (url: string) => ConfigSchema.parse({ aws: { enabled: true, regions: ['us-east-1', 'eu-west-1'], endpoints: { ec2: url, pricing: url } } });
+    const config = (url: string) => ConfigSchema.parse({ aws: { enabled: true, regions: ['us-east-1', 'eu-west-1'], endpoints: { ec2: url, pricing: url, spotAdvisor: `${url}/spot-advisor-data.json` } } });
     const env = { AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST', AWS_SECRET_ACCESS_KEY: 'local-secret' };
     const previous = { ...process.env };
     Object.assign(process.env, env);
     try {
       const catalog = loadCatalog();
       const one = await refreshPrices({ config: config(first.url), catalog, store, nowMs: NOW });
-      expect(one.written).toEqual(['catalog/prices/aws.json']);
+      expect(one.written).toEqual(['catalog/aws-spot-advisor.json', 'catalog/prices/aws.json']);
+      expect(one.scopes.find((s) => s.account === 'spot-advisor')).toMatchObject({ status: 'ok', instanceCount: 2 });
       // Second refresh: eu-west-1 answers 500; us-east-1 has a new price.
       const second = await startAwsWireServer({ instances: {}, products: { 'us-east-1': [product('m5.large', '0.0990000000')] }, failingRegions: ['eu-west-1'] });
       stops.push(second.close);
       const two = await refreshPrices({ config: config(second.url), catalog, store, nowMs: NOW + 1 });
-      expect(two.scopes.map((s) => `${s.region}:${s.status}`)).toEqual(['us-east-1:ok', 'eu-west-1:error']);
+      expect(two.scopes.map((s) => `${s.region}:${s.status}`)).toEqual(['us-east-1:ok', 'eu-west-1:error', '*:ok']);
       const refreshed = await loadCatalogWithRefreshedPrices(undefined, store);
       expect(refreshed.onDemandHourlyUsd('aws', 'us-east-1', 'm5.large')).toBe(0.099);
       expect(refreshed.onDemandHourlyUsd('aws', 'eu-west-1', 'm5.large')).toBe(0.111); // kept from the first refresh
       expect(refreshed.onDemandHourlyUsd('aws', 'us-east-1', 'c5.xlarge')).toBe(catalog.onDemandHourlyUsd('aws', 'us-east-1', 'c5.xlarge'));
+      // The refreshed Spot Advisor feed replaces the bundled buckets: m5.large is in the 15-20 % bucket now, Linux only.
+      expect(refreshed.spotInterruption('aws', 'us-east-1', 'm5.large')).toEqual({ bucket: 3, label: '15-20%', maxMonthlyRate: 0.22, savingsPct: 61 });
+      expect(refreshed.spotInterruption('aws', 'eu-west-1', 'm5.large')).toBeUndefined();
       // A corrupt overlay is reported and ignored: the bundled prices stay.
       await store.putBlob('catalog/prices/aws.json', 'application/json', '{"cloud":"aws","columns":[]}');
       const warnings: string[] = [];
@@ -226,6 +230,68 @@ it('falls back to the bundled prices, and says why, when the store cannot be rea
   const unreachable = { getBlob: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')) };
   const catalog = await loadCatalogWithRefreshedPrices(undefined, unreachable, (m) => warnings.push(m));
   expect(catalog.onDemandHourlyUsd('aws', 'us-east-1', 'm5.large')).toBe(loadCatalog().onDemandHourlyUsd('aws', 'us-east-1', 'm5.large'));
-  expect(warnings).toHaveLength(3);
+  expect(warnings).toHaveLength(4); // three clouds' prices and the spot advisor
   expect(warnings[0]).toContain('ECONNREFUSED');
+});
+
+/** A Compute Engine SKU as the Cloud Billing Catalog API reference shows it. */
+function gceSku(description: string, usageType: string, unit: 'h' | 'GiBy.h', nanos: number, regions: string[]) {
+  return {
+    name: `services/6F81-5844-456A/skus/${description.length}-${nanos}`,
+    skuId: `${description.length}-${nanos}`,
+    description,
+    category: { serviceDisplayName: 'Compute Engine', resourceFamily: 'Compute', resourceGroup: 'N2Standard', usageType },
+    serviceRegions: regions,
+    pricingInfo: [{ summary: '', pricingExpression: { usageUnit: unit, displayQuantity: 1, tieredRates: [{ startUsageAmount: 0, unitPrice: { currencyCode: 'USD', units: '0', nanos } }], usageUnitDescription: unit === 'h' ? 'hour' : 'gibibyte hour', baseUnit: 's', baseUnitConversionFactor: 3600 }, currencyConversionRate: 1, effectiveTime: '2026-11-01T00:00:00Z' }],
+    serviceProviderName: 'Google',
+  };
+}
+
+describe('GCP price refresh from the Cloud Billing Catalog through the real CloudCatalogClient', () => {
+  it('prices machine types as vCPUs × core rate + GiB × RAM rate for on-demand, spot and both CUD terms', async () => {
+    const { startGcpWireServer } = await import('../helpers/gcp-wire-server.js');
+    const { refreshPrices } = await import('../../src/pipeline/refresh-prices.js');
+    const { ConfigSchema } = await import('../../src/config.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
+    const { loadCatalogWithRefreshedPrices } = await import('../../src/catalog/load.js');
+    const us = ['us-central1', 'us-east1'];
+    const skus = [
+      gceSku('N2 Instance Core running in Americas', 'OnDemand', 'h', 31_611_000, us),
+      gceSku('N2 Instance Ram running in Americas', 'OnDemand', 'GiBy.h', 4_237_000, us),
+      gceSku('Spot Preemptible N2 Instance Core running in Americas', 'Preemptible', 'h', 7_650_000, us),
+      gceSku('Spot Preemptible N2 Instance Ram running in Americas', 'Preemptible', 'GiBy.h', 1_025_000, us),
+      gceSku('Commitment v1: N2 Cpu in Americas for 1 Year', 'Commit1Yr', 'h', 19_915_000, us),
+      gceSku('Commitment v1: N2 Ram in Americas for 1 Year', 'Commit1Yr', 'GiBy.h', 2_669_000, us),
+      gceSku('Commitment v1: N2 Cpu in Americas for 3 Years', 'Commit3Yr', 'h', 14_225_000, us),
+      gceSku('Commitment v1: N2 Ram in Americas for 3 Years', 'Commit3Yr', 'GiBy.h', 1_907_000, us),
+      // Not core/RAM rates: a GPU and a license must not leak into any machine price.
+      gceSku('Nvidia Tesla T4 GPU running in Americas', 'OnDemand', 'h', 350_000_000, us),
+      { ...gceSku('Licensing Fee for Windows Server 2022 (CPU cost)', 'OnDemand', 'h', 46_000_000, us), category: { resourceFamily: 'License', usageType: 'OnDemand' } },
+    ];
+    const s = await startGcpWireServer({ instances: {}, skus, skuPageSize: 3 });
+    stops.push(s.close);
+    const dir = mkdtempSync(path.join(tmpdir(), 'rightsize-gcp-prices-'));
+    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const store = openSqliteStore({ dataDir: dir });
+    stops.push(() => store.close());
+    const config = ConfigSchema.parse({ gcp: { enabled: true, regions: ['us-central1', 'europe-west4'], endpoints: { billing: `http://127.0.0.1:${s.port}` } } });
+    const authClient = { getRequestHeaders: async () => new Headers(), fetch: (url: string, init: RequestInit) => fetch(url, init) };
+    const out = await refreshPrices({ config, catalog: loadCatalog(), store, nowMs: NOW, gcpAuthClient: authClient });
+    expect(s.unexpected).toEqual([]);
+    expect(s.requests.filter((r) => r.includes('/skus'))).toHaveLength(Math.ceil(skus.length / 3)); // paged
+    expect(out.scopes.map((x) => `${x.region}:${x.status}`)).toEqual(['us-central1:ok', 'europe-west4:no-data']);
+    const catalog = await loadCatalogWithRefreshedPrices(undefined, store);
+    // By hand: n2-standard-4 is 4 vCPUs and 16 GiB.
+    expect(catalog.onDemandHourlyUsd('gcp', 'us-central1', 'n2-standard-4')).toBeCloseTo(4 * 0.031611 + 16 * 0.004237, 9);
+    // And it is the list price the bundled catalog holds, built independently from another Billing Catalog export.
+    expect(catalog.onDemandHourlyUsd('gcp', 'us-central1', 'n2-standard-4')).toBeCloseTo(loadCatalog().onDemandHourlyUsd('gcp', 'us-central1', 'n2-standard-4') as number, 6);
+    expect(catalog.spotHourlyUsd('gcp', 'us-central1', 'n2-standard-4')).toBeCloseTo(4 * 0.00765 + 16 * 0.001025, 9);
+    expect(catalog.commitmentHourlyUsd('gcp', 'us-central1', 'n2-standard-4', { kind: 'cud', termYears: 3, payment: 'no-upfront' })).toBeCloseTo(4 * 0.014225 + 16 * 0.001907, 9);
+    // Series without SKUs here, shared-core and GPU types keep their bundled prices.
+    const bundled = loadCatalog();
+    expect(catalog.onDemandHourlyUsd('gcp', 'us-central1', 'e2-standard-4')).toBe(bundled.onDemandHourlyUsd('gcp', 'us-central1', 'e2-standard-4'));
+    expect(catalog.onDemandHourlyUsd('gcp', 'europe-west4', 'n2-standard-4')).toBe(bundled.onDemandHourlyUsd('gcp', 'europe-west4', 'n2-standard-4'));
+  });
 });

@@ -49,9 +49,25 @@ export interface AwsWireOptions {
   reservedInstances?: Record<string, { id: string; type: string; count: number; fixedUsd: number; usageUsd?: number; hourlyRecurringUsd?: number; durationS: number; product?: string; end?: string }[]>;
   /** Types DescribeInstanceTypes knows (beyond them it answers InvalidInstanceType, as EC2 does). */
   describedTypes?: Record<string, { vcpu: number; memoryMiB: number; arch?: string; gpu?: { name: string; count: number; memoryMiB: number } }>;
+  /** The Spot Instance Advisor feed served at GET /spot-advisor-data.json (default: one region, two types). */
+  spotAdvisorFeed?: unknown;
   /** Recorded DescribeSpotPriceHistory bodies per region, served verbatim in order (each page's nextToken leads to the next). */
   spotHistoryXml?: Record<string, string[]>;
 }
+
+/** The feed's shape (spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json), trimmed to one region. */
+export const DEFAULT_SPOT_ADVISOR_FEED = {
+  global_rate: '<10%',
+  instance_types: { 'm5.large': { emr: true, cores: 2, ram_gb: 8 } },
+  ranges: [
+    { index: 0, label: '<5%', dots: 0, max: 5 },
+    { index: 1, label: '5-10%', dots: 1, max: 11 },
+    { index: 2, label: '10-15%', dots: 2, max: 16 },
+    { index: 3, label: '15-20%', dots: 3, max: 22 },
+    { index: 4, label: '>20%', dots: 4, max: 100 },
+  ],
+  spot_advisor: { 'us-east-1': { Linux: { 'm5.large': { s: 61, r: 3 }, 'c5.xlarge': { s: 55, r: 0 } }, Windows: { 'm5.large': { s: 40, r: 1 } } } },
+};
 
 export async function startAwsWireServer(options: AwsWireOptions) {
   const unexpected: string[] = [];
@@ -64,6 +80,12 @@ export async function startAwsWireServer(options: AwsWireOptions) {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
+      if (req.method === 'GET' && req.url === '/spot-advisor-data.json') {
+        calls['spotAdvisorFeed'] = (calls['spotAdvisorFeed'] ?? 0) + 1;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(options.spotAdvisorFeed ?? DEFAULT_SPOT_ADVISOR_FEED));
+        return;
+      }
       const reply = () => handle(req.headers, body, res);
       if (options.latencyMs) setTimeout(reply, options.latencyMs);
       else reply();

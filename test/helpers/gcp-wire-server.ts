@@ -15,6 +15,9 @@ export interface GcpWireOptions {
   /** Instances whose Ops Agent reports NVIDIA GPU metrics (agent.googleapis.com/gpu/*), with their GPU count. */
   gpus?: Record<string, number>;
   failingProjects?: string[];
+  /** Cloud Billing Catalog SKUs of Compute Engine (GET /v1/services/6F81-5844-456A/skus), paged. */
+  skus?: unknown[];
+  skuPageSize?: number;
 }
 
 export async function startGcpWireServer(options: GcpWireOptions) {
@@ -37,6 +40,13 @@ export async function startGcpWireServer(options: GcpWireOptions) {
       const items: Record<string, { instances: unknown[] }> = {};
       for (const { zone, i } of page) (items[`zones/${zone}`] ??= { instances: [] }).instances.push(i);
       return send(200, { kind: 'compute#instanceAggregatedList', items, ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) });
+    }
+    if (url.pathname === '/v1/services/6F81-5844-456A/skus') {
+      if (url.searchParams.get('currencyCode') !== 'USD') unexpected.push(`skus without currencyCode=USD: ${url.search}`);
+      const all = options.skus ?? [];
+      const size = options.skuPageSize ?? 5000;
+      const start = Number(url.searchParams.get('pageToken') || 0);
+      return send(200, { skus: all.slice(start, start + size), nextPageToken: start + size < all.length ? String(start + size) : '' });
     }
     const ts = /^\/v3\/projects\/([^/]+)\/timeSeries$/.exec(url.pathname);
     if (ts) {

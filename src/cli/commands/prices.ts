@@ -2,13 +2,14 @@ import { openStore } from '../../store/open.js';
 import type { Command } from '../context.js';
 
 /**
- * `rightsize prices`: refresh AWS (Price List API, spot price history) and Azure (Retail Prices API) prices for the
+ * `rightsize prices`: refresh AWS (Price List API, spot price history, Spot Advisor), GCP (Cloud Billing Catalog) and
+ * Azure (Retail Prices API) prices for the
  * enabled clouds into the store, where analyze, serve, report and alerts lay them over the bundled catalog.
  * Exit 1 when no region could be refreshed.
  */
 export const pricesCommand: Command = async (ctx) => {
-  if (!ctx.config.aws.enabled && !ctx.config.azure.enabled) {
-    ctx.stderr.write('rightsize: no price source enabled: set aws.enabled or azure.enabled (GCP prices come from the bundled catalog)\n');
+  if (!ctx.config.aws.enabled && !ctx.config.gcp.enabled && !ctx.config.azure.enabled) {
+    ctx.stderr.write('rightsize: no price source enabled: set aws.enabled, gcp.enabled or azure.enabled\n');
     return 2;
   }
   const { loadCatalog } = await import('../../catalog/load.js');
