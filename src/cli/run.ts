@@ -14,7 +14,7 @@ import { createProgress } from './progress.js';
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   demo: { run: demoCommand, help: 'load the bundled catalogs and demo fleet, analyze, print findings, serve the API' },
   collect: { run: collectCommand, help: 'collect inventory and utilization from the enabled clouds into a snapshot' },
-  prices: { run: pricesCommand, help: 'refresh AWS and Azure prices into the store (laid over the bundled catalog)' },
+  prices: { run: pricesCommand, help: 'refresh AWS, GCP and Azure prices into the store (laid over the bundled catalog)' },
   analyze: { run: analyzeCommand, help: 'analyze the latest snapshot (or --snapshot ID) and store the results' },
   serve: { run: serveCommand, help: 'serve the HTTP API on the configured host and port' },
   report: { run: reportCommand, help: 'write the weekly cost report (HTML, Markdown, JSON) and store it' },
