@@ -12,6 +12,6 @@ export async function buildCollectors(config: Config, catalog: Catalog, env: Rec
   const wanted = (cloud: Cloud) => config[cloud].enabled && (only === undefined || only === cloud);
   if (wanted('aws')) out.aws = await (await import('./aws/collector.js')).awsCollector(config.aws, env, (name) => catalog.type('aws', name) !== undefined);
   if (wanted('azure')) out.azure = await (await import('./azure/collector.js')).azureCollector(config.azure, (size) => catalog.type('azure', size)?.memoryGiB, (size) => catalog.type('azure', size) !== undefined);
-  if (wanted('gcp')) out.gcp = await (await import('./gcp/collector.js')).gcpCollector(config.gcp);
+  if (wanted('gcp')) out.gcp = await (await import('./gcp/collector.js')).gcpCollector(config.gcp, (name) => catalog.type('gcp', name) !== undefined);
   return out;
 }

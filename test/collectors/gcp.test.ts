@@ -1,5 +1,6 @@
 import { InstancesClient } from '@google-cloud/compute/build/src/v1/instances_client.js';
 import { MetricServiceClient } from '@google-cloud/monitoring/build/src/v3/metric_service_client.js';
+import { MachineTypesClient } from '@google-cloud/compute/build/src/v1/machine_types_client.js';
 import { afterEach, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import type { GcpClients } from '../../src/collectors/gcp/collect.js';
@@ -21,7 +22,11 @@ afterEach(async () => {
 function clients(port: number): GcpClients {
   const authClient = { getRequestHeaders: async () => new Headers(), fetch: (url: string, init: RequestInit) => fetch(url, init) };
   const opts = { fallback: 'rest', apiEndpoint: '127.0.0.1', port, protocol: 'http', authClient } as never;
-  return { instances: new InstancesClient(opts) as unknown as GcpClients['instances'], monitoring: new MetricServiceClient(opts) as unknown as GcpClients['monitoring'] };
+  return {
+    instances: new InstancesClient(opts) as unknown as GcpClients['instances'],
+    monitoring: new MetricServiceClient(opts) as unknown as GcpClients['monitoring'],
+    machineTypes: new MachineTypesClient(opts) as unknown as NonNullable<GcpClients['machineTypes']>,
+  };
 }
 
 const vm = (id: number, zone: string, machine: string, extra: Record<string, unknown> = {}) => ({
@@ -92,4 +97,26 @@ it('reads the Ops Agent GPU metrics per GPU and folds them: mean utilization, la
   expect(gpu?.mean[3]).toBe((60 + 5) / 2);
   expect(mem?.max[3]).toBe(20 * 1024);
   expect(series.map((x) => x.metric).sort()).toEqual(['cpu', 'gpu', 'gpuMem', 'mem']);
+});
+
+it('describes machine types the catalog lacks with machineTypes.get (custom shapes, accelerator-optimized series)', async () => {
+  const s = await startGcpWireServer({
+    instances: { 'us-central1-a': [vm(8, 'us-central1-a', 'n2-custom-6-20480'), vm(9, 'us-central1-a', 'g9-standard-8'), vm(10, 'us-central1-a', 'n2-standard-4'), vm(11, 'us-central1-a', 'x9-gone-1')] },
+    // Shapes as the Compute API's MachineType resource documents them.
+    machineTypes: {
+      'n2-custom-6-20480': { name: 'n2-custom-6-20480', description: 'Custom created machine type.', guestCpus: 6, memoryMb: 20480, isSharedCpu: false },
+      'g9-standard-8': { name: 'g9-standard-8', description: '8 vCPUs, 32 GB RAM, 1 GPU', guestCpus: 8, memoryMb: 32768, isSharedCpu: false, accelerators: [{ guestAcceleratorType: 'nvidia-l4', guestAcceleratorCount: 1 }] },
+    },
+  });
+  servers.push(s);
+  const catalog = loadCatalog();
+  const parts = await collectGcpProject('p1', { startMs: END - 24 * H, endMs: END }, clients(s.port), { isKnownType: (t) => catalog.type('gcp', t) !== undefined });
+  const part = parts.find((p) => p.scope.region === 'us-central1');
+  expect(s.requests.filter((r) => r.includes('/machineTypes/'))).toHaveLength(3); // the three unknown names, once each
+  expect(part?.types).toEqual([
+    { cloud: 'gcp', name: 'g9-standard-8', family: 'g9', generation: 9, vcpu: 8, memoryGiB: 32, arch: 'x86_64', burstable: false, currentGeneration: true, gpu: { count: 1, model: 'l4', memoryGiBPerGpu: 24 } },
+    { cloud: 'gcp', name: 'n2-custom-6-20480', family: 'n2', generation: 2, vcpu: 6, memoryGiB: 20, arch: 'x86_64', burstable: false, currentGeneration: true },
+  ]);
+  expect(part?.scope.status).toBe('ok');
+  expect(part?.scope.message).toContain('x9-gone-1: machineTypes.get failed');
 });

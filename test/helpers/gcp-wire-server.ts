@@ -15,6 +15,8 @@ export interface GcpWireOptions {
   /** Instances whose Ops Agent reports NVIDIA GPU metrics (agent.googleapis.com/gpu/*), with their GPU count. */
   gpus?: Record<string, number>;
   failingProjects?: string[];
+  /** MachineType resources by name (GET …/zones/{zone}/machineTypes/{name}); others answer 404. */
+  machineTypes?: Record<string, Record<string, unknown>>;
   /** Cloud Billing Catalog SKUs of Compute Engine (GET /v1/services/6F81-5844-456A/skus), paged. */
   skus?: unknown[];
   skuPageSize?: number;
@@ -40,6 +42,12 @@ export async function startGcpWireServer(options: GcpWireOptions) {
       const items: Record<string, { instances: unknown[] }> = {};
       for (const { zone, i } of page) (items[`zones/${zone}`] ??= { instances: [] }).instances.push(i);
       return send(200, { kind: 'compute#instanceAggregatedList', items, ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) });
+    }
+    const mt = /^\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/machineTypes\/([^/]+)$/.exec(url.pathname);
+    if (mt && req.method === 'GET') {
+      const found = options.machineTypes?.[mt[3] as string];
+      if (!found) return send(404, { error: { code: 404, message: `The resource 'projects/${mt[1]}/zones/${mt[2]}/machineTypes/${mt[3]}' was not found`, status: 'NOT_FOUND' } });
+      return send(200, { kind: 'compute#machineType', zone: mt[2], selfLink: `https://www.googleapis.com/compute/v1/projects/${mt[1]}/zones/${mt[2]}/machineTypes/${mt[3]}`, ...found });
     }
     if (url.pathname === '/v1/services/6F81-5844-456A/skus') {
       if (url.searchParams.get('currencyCode') !== 'USD') unexpected.push(`skus without currencyCode=USD: ${url.search}`);

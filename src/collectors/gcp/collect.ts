@@ -4,12 +4,20 @@ import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectWindow, PartialSnapshot } from '../collector.js';
 import { CollectError, statusOfError } from '../collector.js';
 import { TimeSeriesSchema, parseGceInstance } from './parse.js';
+import { instanceTypeFromMachineType } from './machine-types.js';
+import type { InstanceType } from '../../domain/instance-type.js';
 import { combineGpus } from '../gpu-fold.js';
 
 /** The two client calls used, typed structurally so tests and the CLI inject the real per-service gax clients. */
 export interface GcpClients {
   instances: { aggregatedListAsync(req: { project: string; maxResults?: number; returnPartialSuccess?: boolean }): AsyncIterable<[string, { instances?: unknown[] | null }]> };
   monitoring: { listTimeSeriesAsync(req: Record<string, unknown>): AsyncIterable<unknown> };
+  /** Machine types the catalog lacks are described with `machineTypes.get` (optional: without it they stay unknown). */
+  machineTypes?: { get(req: { project: string; zone: string; machineType: string }): Promise<unknown[]> };
+}
+
+export interface GcpProjectOptions {
+  isKnownType?: (name: string) => boolean;
 }
 
 /**
@@ -28,7 +36,7 @@ const METRICS: { metric: Metric; filter: string; scale: number; perGpu?: boolean
  * Maximum and Mean of CPU and agent memory for the whole project with `timeSeries.list` (one query per metric and
  * aligner, paged), mapped back by `resource.labels.instance_id`. Returns one partial per region.
  */
-export async function collectGcpProject(project: string, window: CollectWindow, clients: GcpClients): Promise<PartialSnapshot[]> {
+export async function collectGcpProject(project: string, window: CollectWindow, clients: GcpClients, options: GcpProjectOptions = {}): Promise<PartialSnapshot[]> {
   const calls: Record<string, number> = { aggregatedList: 0, listTimeSeries: 0 };
   const instances: Instance[] = [];
   try {
@@ -39,6 +47,7 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
   } catch (err) {
     return [{ instances: [], series: [], calls, scope: { cloud: 'gcp', account: project, region: '*', status: statusOfError(err), message: `instances.aggregatedList: ${(err as Error).message.split('\n')[0]}`, instanceCount: 0 } }];
   }
+  const described = await describeUnknownMachineTypes(project, instances, clients, options, calls);
   const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
   const byId = new Map(instances.map((i) => [i.id, i]));
   const buffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
@@ -92,6 +101,34 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
   return regions.map((region) => {
     const here = instances.filter((i) => i.region === region);
     const ids = new Set(here.map((i) => i.id));
-    return { instances: here, series: series.filter((s) => ids.has(s.instanceId)), calls, scope: { cloud: 'gcp' as const, account: project, region, status: failure ? failureStatus : ('ok' as const), ...(failure ? { message: failure } : {}), instanceCount: here.length } };
+    const typesHere = new Set(here.map((i) => i.type));
+    const types = described.types.filter((t) => typesHere.has(t.name));
+    const notes = [...(failure ? [failure] : []), ...described.notes.filter((n) => [...typesHere].some((t) => n.includes(t)))];
+    return { instances: here, series: series.filter((s) => ids.has(s.instanceId)), calls, ...(types.length ? { types } : {}), scope: { cloud: 'gcp' as const, account: project, region, status: failure ? failureStatus : ('ok' as const), ...(notes.length ? { message: notes.join('; ') } : {}), instanceCount: here.length } };
   });
+}
+
+/**
+ * Machine types the catalog lacks (custom shapes, series newer than the catalog), described once each with
+ * `machineTypes.get` in a zone that runs one. N1 types with attached GPUs are named by the catalog's convention
+ * and are not looked up. Failures are notes: the inventory stays.
+ */
+async function describeUnknownMachineTypes(project: string, instances: readonly Instance[], clients: GcpClients, options: GcpProjectOptions, calls: Record<string, number>): Promise<{ types: InstanceType[]; notes: string[] }> {
+  if (!options.isKnownType || !clients.machineTypes) return { types: [], notes: [] };
+  const zoneOf = new Map<string, string>();
+  for (const i of instances) if (!i.type.includes('+') && !options.isKnownType(i.type) && i.zone && !zoneOf.has(i.type)) zoneOf.set(i.type, i.zone);
+  const types: InstanceType[] = [];
+  const notes: string[] = [];
+  for (const [name, zone] of [...zoneOf].sort(([a], [b]) => a.localeCompare(b))) {
+    calls['machineTypes.get'] = (calls['machineTypes.get'] ?? 0) + 1;
+    try {
+      const [raw] = await clients.machineTypes.get({ project, zone, machineType: name });
+      const outcome = instanceTypeFromMachineType(raw);
+      if ('type' in outcome) types.push(outcome.type);
+      else notes.push(`${name}: ${outcome.skipped}`);
+    } catch (err) {
+      notes.push(`${name}: machineTypes.get failed (${(err as Error).message.split('\n')[0]}); it stays unknown`);
+    }
+  }
+  return { types, notes };
 }
