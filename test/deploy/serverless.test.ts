@@ -91,4 +91,35 @@ describe('serverless.yml', () => {
     // The price refresher reads public price data only: no inventory, no metrics.
     expect(cloudReads('RefreshPricesRole')).toEqual(['ec2:DescribeSpotPriceHistory']);
   });
+
+  it('lets each function read and write exactly the S3 keys its code touches', () => {
+    // [role, action, an object key the function's code reads or writes] (src/: store keys under blobs/, series under snapshots/).
+    const needs: [string, string, string][] = [
+      ['ApiRole', 's3:GetObject', 'blobs/reports/weekly/2026-W48.html'],
+      ['ApiRole', 's3:GetObject', 'snapshots/s1/series/000000.json.gz'],
+      ['ApiRole', 's3:GetObject', 'blobs/catalog/prices/aws.json'],
+      ['AlertsRole', 's3:PutObject', 'blobs/alerts/channels/x.json'],
+      ['AlertsRole', 's3:PutObject', 'blobs/alerts/last-evaluation.json'],
+      ['AlertsRole', 's3:GetObject', 'blobs/catalog/prices/aws.json'],
+      ['WeeklyReportRole', 's3:PutObject', 'blobs/reports/weekly/2026-W48.html'],
+      ['WeeklyReportRole', 's3:GetObject', 'snapshots/s1/series/000000.json.gz'],
+      ['WeeklyReportRole', 's3:GetObject', 'blobs/catalog/aws-spot-advisor.json'],
+      ['RefreshPricesRole', 's3:PutObject', 'blobs/catalog/prices/gcp.json'],
+      ['PlanCollectionRole', 's3:PutObject', 'blobs/runs/manifests/collect-x.json'],
+      ['CollectAwsRole', 's3:PutObject', 'blobs/runs/parts/collect-x/aws.json'],
+      ['CollectAwsRole', 's3:PutObject', 'snapshots/collect-x/series/000000.json.gz'],
+      ['AnalyzeRole', 's3:PutObject', 'blobs/analysis/collect-x.json'],
+    ];
+    const bucketArn = '${DataBucket.Arn}';
+    for (const [role, action, key] of needs) {
+      const allowed = statementsOf(role).some((s) => {
+        if (!actions(s).includes(action)) return false;
+        const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => (r as { 'Fn::Sub'?: string })['Fn::Sub'] ?? '');
+        return resources.some((r) => r.startsWith(`${bucketArn}/`) && key.startsWith(r.slice(bucketArn.length + 1).replace(/\*$/, '')));
+      });
+      expect(allowed, `${role} ${action} ${key}`).toBe(true);
+    }
+    // And the reverse for the read-only ones: no write anywhere in the bucket.
+    expect(statementsOf('ApiRole').flatMap(actions).filter((a) => a.startsWith('s3:') && a !== 's3:GetObject' && a !== 's3:ListBucket')).toEqual([]);
+  });
 });
