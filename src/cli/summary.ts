@@ -143,6 +143,17 @@ export function renderSummary(input: SummaryInput): string {
         60,
       ),
     );
+    // Reservations already paid for that right-sizing would leave idle: exchange, sell or right-size into them.
+    const stranded = plans
+      .map((p) => ({ pool: p.pool, owned: p.evidence['owned'] as { count: number; monthlyCostUsd: number; utilizationAfterRightsizing: number | null } | undefined }))
+      .filter((x): x is { pool: string; owned: { count: number; monthlyCostUsd: number; utilizationAfterRightsizing: number } } => x.owned?.utilizationAfterRightsizing !== null && x.owned !== undefined && x.owned.utilizationAfterRightsizing < 0.995);
+    if (stranded.length > 0) {
+      out.push(
+        `Owned reservations right-sizing would leave partly idle: ${stranded
+          .map((x) => `${x.pool} ${x.owned.count} reserved, ${pct(100 * x.owned.utilizationAfterRightsizing)} used, ${usd(x.owned.monthlyCostUsd * (1 - x.owned.utilizationAfterRightsizing))}/month idle`)
+          .join('; ')}`,
+      );
+    }
   }
 
   if (skips.length > 0) {
