@@ -5,20 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import { checkBudgets } from '../src/budgets/check.js';
 import { webhookResolver } from '../src/budgets/webhooks.js';
-import { alertsDue, recordAlertsEvaluation } from '../src/deploy/alerts-gate.js';
+import { alertsDue, budgetsDigest, recordAlertsEvaluation } from '../src/deploy/alerts-gate.js';
 import { runtime } from '../src/deploy/runtime.js';
 
 export async function handler(): Promise<{ sent: number; failed: number; dead: number; skipped?: string }> {
   const { config, catalog, store, env } = await runtime();
   const nowMs = Date.now();
-  const gate = await alertsDue(store, nowMs);
+  const budgetsSha256 = budgetsDigest(config.budgets);
+  const gate = await alertsDue(store, nowMs, budgetsSha256);
   if (!gate.due || !gate.latestId) {
     console.log(JSON.stringify({ msg: 'alerts skipped', reason: gate.reason }));
     return { sent: 0, failed: 0, dead: 0, skipped: gate.reason };
   }
   const link = config.server.publicBaseUrl ? `${config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` : undefined;
   const { result } = await checkBudgets({ store, catalog, budgets: config.budgets, resolveWebhook: webhookResolver(env), nowMs, claimant: randomUUID(), ...(link ? { link } : {}) });
-  await recordAlertsEvaluation(store, gate.latestId, nowMs, result.failed.length > 0);
+  await recordAlertsEvaluation(store, gate.latestId, nowMs, result.failed.length > 0, budgetsSha256);
   console.log(JSON.stringify({ msg: 'alerts', reason: gate.reason, sent: result.sent.length, alreadySent: result.alreadySent.length, failed: result.failed.map((f) => f.key), dead: result.dead.map((d) => d.key) }));
   return { sent: result.sent.length, failed: result.failed.length, dead: result.dead.length };
 }

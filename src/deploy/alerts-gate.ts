@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 
 /**
  * Spend only changes when a snapshot lands, so the hourly alerts schedule re-evaluates budgets only when there is a
- * new snapshot, a new UTC day (period boundaries, forecasts), or a send to retry. Each evaluation reads every
+ * new snapshot, a new UTC day (period boundaries, forecasts), changed budgets, or a send to retry. Each evaluation reads every
  * snapshot of the period; at 100,000 instances that is the difference between ~2 and 24 full reads a day.
  */
 const KEY = 'alerts/last-evaluation.json';
@@ -11,9 +12,15 @@ interface LastEvaluation {
   snapshotId: string;
   utcDay: string;
   retryPending: boolean;
+  /** Digest of the budgets evaluated: a budget added or changed in the config is evaluated at once. */
+  budgetsSha256?: string;
 }
 
-export async function alertsDue(store: Store, nowMs: number): Promise<{ due: boolean; latestId?: string; reason: string }> {
+export function budgetsDigest(budgets: unknown): string {
+  return createHash('sha256').update(JSON.stringify(budgets)).digest('hex');
+}
+
+export async function alertsDue(store: Store, nowMs: number, budgetsSha256: string): Promise<{ due: boolean; latestId?: string; reason: string }> {
   const latest = await store.latestSnapshot();
   if (!latest) return { due: false, reason: 'no snapshot yet' };
   const blob = await store.getBlob(KEY);
@@ -21,11 +28,12 @@ export async function alertsDue(store: Store, nowMs: number): Promise<{ due: boo
   const utcDay = new Date(nowMs).toISOString().slice(0, 10);
   if (!last || last.snapshotId !== latest.id) return { due: true, latestId: latest.id, reason: 'new snapshot' };
   if (last.utcDay !== utcDay) return { due: true, latestId: latest.id, reason: 'new day' };
+  if (last.budgetsSha256 !== budgetsSha256) return { due: true, latestId: latest.id, reason: 'budgets changed' };
   if (last.retryPending) return { due: true, latestId: latest.id, reason: 'a failed send to retry' };
   return { due: false, latestId: latest.id, reason: 'no new snapshot since the last evaluation today' };
 }
 
-export async function recordAlertsEvaluation(store: Store, snapshotId: string, nowMs: number, retryPending: boolean): Promise<void> {
-  const body: LastEvaluation = { snapshotId, utcDay: new Date(nowMs).toISOString().slice(0, 10), retryPending };
+export async function recordAlertsEvaluation(store: Store, snapshotId: string, nowMs: number, retryPending: boolean, budgetsSha256: string): Promise<void> {
+  const body: LastEvaluation = { snapshotId, utcDay: new Date(nowMs).toISOString().slice(0, 10), retryPending, budgetsSha256 };
   await store.putBlob(KEY, 'application/json', JSON.stringify(body));
 }
