@@ -65,38 +65,46 @@ export async function loadCatalogWithRefreshedPrices(
   store: { getBlob(key: string): Promise<{ body: string } | undefined> },
   onInvalid: (message: string) => void = () => {},
 ): Promise<Catalog> {
+  // The four reads are independent: at cold start they go out together.
+  const [prices, spotAdvisor] = await Promise.all([
+    Promise.all(CLOUDS.map((cloud) => readOverlay(store, priceOverlayKey(cloud), PricesFileSchema, onInvalid))),
+    readOverlay(store, SPOT_ADVISOR_KEY, SpotAdvisorFileSchema, onInvalid),
+  ]);
   const overlays: PricesFile[] = [];
-  for (const cloud of CLOUDS) {
-    let blob: { body: string } | undefined;
-    try {
-      blob = await store.getBlob(priceOverlayKey(cloud));
-    } catch (err) {
-      // The store being unreachable must not take the bundled prices down with it.
-      onInvalid(`${priceOverlayKey(cloud)}: cannot read: ${(err as Error).message}`);
-      continue;
-    }
-    if (!blob) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(blob.body);
-    } catch (err) {
-      onInvalid(`${priceOverlayKey(cloud)}: not valid JSON: ${(err as Error).message}`);
-      continue;
-    }
-    const parsed = PricesFileSchema.safeParse(raw);
-    if (parsed.success && parsed.data.cloud === cloud) overlays.push(parsed.data);
-    else onInvalid(parsed.success ? `${priceOverlayKey(cloud)}: cloud is ${parsed.data.cloud}` : formatZodError(priceOverlayKey(cloud), parsed.error));
-  }
-  let spotAdvisor: SpotAdvisorFile | undefined;
-  try {
-    const blob = await store.getBlob(SPOT_ADVISOR_KEY);
-    if (blob) {
-      const parsed = SpotAdvisorFileSchema.safeParse(JSON.parse(blob.body));
-      if (parsed.success) spotAdvisor = parsed.data;
-      else onInvalid(formatZodError(SPOT_ADVISOR_KEY, parsed.error));
-    }
-  } catch (err) {
-    onInvalid(`${SPOT_ADVISOR_KEY}: cannot read: ${(err as Error).message}`);
-  }
+  CLOUDS.forEach((cloud, i) => {
+    const file = prices[i];
+    if (!file) return;
+    if (file.cloud === cloud) overlays.push(file);
+    else onInvalid(`${priceOverlayKey(cloud)}: cloud is ${file.cloud}`);
+  });
   return loadCatalog(dataDir ?? BUNDLED_DATA_DIR, { priceOverlays: overlays, ...(spotAdvisor ? { spotAdvisor } : {}) });
+}
+
+/** One overlay blob, validated; anything wrong with it is reported and it counts as absent. */
+async function readOverlay<S extends z.ZodType>(
+  store: { getBlob(key: string): Promise<{ body: string } | undefined> },
+  key: string,
+  schema: S,
+  onInvalid: (message: string) => void,
+): Promise<z.infer<S> | undefined> {
+  let blob: { body: string } | undefined;
+  try {
+    blob = await store.getBlob(key);
+  } catch (err) {
+    // The store being unreachable must not take the bundled prices down with it.
+    onInvalid(`${key}: cannot read: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (!blob) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(blob.body);
+  } catch (err) {
+    onInvalid(`${key}: not valid JSON: ${(err as Error).message}`);
+    return undefined;
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  onInvalid(formatZodError(key, parsed.error));
+  return undefined;
 }

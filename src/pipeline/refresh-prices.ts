@@ -53,13 +53,12 @@ export async function refreshPrices(input: { config: Config; catalog: Catalog; s
   }
   if (config.gcp.enabled) {
     // The one per-service client, as the collector does: the package index costs seconds of cold start.
-    const mod = await import('@google-cloud/billing/build/src/v1/cloud_catalog_client.js');
-    const { CloudCatalogClient } = (mod.CloudCatalogClient ? mod : (mod as unknown as { default: typeof mod }).default);
+    const { cjsExports, gaxEndpoint } = await import('../collectors/gcp/gax.js');
+    const { CloudCatalogClient } = cjsExports(await import('@google-cloud/billing/build/src/v1/cloud_catalog_client.js'), 'CloudCatalogClient');
     const { fetchGcpPrices } = await import('../collectors/prices/gcp.js');
-    const endpoint = config.gcp.endpoints.billing ? new URL(config.gcp.endpoints.billing) : undefined;
     const client = new CloudCatalogClient({
       fallback: 'rest',
-      ...(endpoint ? { apiEndpoint: endpoint.hostname, port: Number(endpoint.port || (endpoint.protocol === 'http:' ? 80 : 443)), protocol: endpoint.protocol.replace(':', '') } : {}),
+      ...gaxEndpoint(config.gcp.endpoints.billing),
       ...(input.gcpAuthClient ? { authClient: input.gcpAuthClient } : {}),
     } as never);
     const regions = config.gcp.regions.length > 0 ? [...config.gcp.regions] : catalog.regions('gcp').map((r) => r.id);

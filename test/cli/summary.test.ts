@@ -1,17 +1,12 @@
 import { expect, it } from 'vitest';
 import { renderSummary } from '../../src/cli/summary.js';
-import { newPool, planPool } from '../../src/engine/purchase-mix.js';
+import { planPool } from '../../src/engine/purchase-mix.js';
+import { poolWithDemand } from '../engine/helpers.js';
 import { EngineSettingsSchema } from '../../src/engine/settings.js';
 import { makeSnapshot } from '../helpers/fixtures-snapshot.js';
 
 it('names owned reservations that right-sizing would leave idle, with the idle cost', () => {
-  const pool = newPool('aws:ri:us-east-1:m5', 'aws', 'us-east-1', 'm5', 4);
-  [1, 1, 1, 1].forEach((usd, h) => {
-    pool.committable[h] = usd;
-    pool.current[h] = usd;
-    pool.currentOnDemand[h] = usd;
-    pool.allOnDemand[h] = usd;
-  });
+  const pool = poolWithDemand([1, 1, 1, 1]);
   // $2/h of reservations for $1/h of demand after right-sizing: half of them idle; they cost $1.20/h.
   const plan = planPool(pool, 's1', EngineSettingsSchema.parse({}), { ids: ['ri-1'], count: 4, onDemandUsdPerHour: 2, commitUsdPerHour: 1.2 });
   const { instances, ...meta } = makeSnapshot('s1', Date.UTC(2026, 10, 27), 2);

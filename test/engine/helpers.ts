@@ -1,3 +1,4 @@
+import { newPool } from '../../src/engine/purchase-mix.js';
 import type { Instance } from '../../src/domain/instance.js';
 import type { Metric, UtilizationSeries } from '../../src/domain/utilization.js';
 
@@ -25,4 +26,16 @@ export function series(instanceId: string, metric: Metric, value: number | ((h: 
   const max = new Float32Array(hours);
   for (let h = 0; h < hours; h++) max[h] = typeof value === 'number' ? value : value(h);
   return { instanceId, metric, startMs: WINDOW_END_MS - hours * 3_600_000, max, mean: Float32Array.from(max) };
+}
+
+/** An m5 pool in us-east-1 whose on-demand demand per hour (today and after right-sizing alike) is `hourlyUsd`. */
+export function poolWithDemand(hourlyUsd: readonly number[]) {
+  const pool = newPool('aws:ri:us-east-1:m5', 'aws', 'us-east-1', 'm5', hourlyUsd.length);
+  hourlyUsd.forEach((usd, h) => {
+    pool.committable[h] = usd;
+    pool.current[h] = usd;
+    pool.currentOnDemand[h] = usd;
+    pool.allOnDemand[h] = usd;
+  });
+  return pool;
 }

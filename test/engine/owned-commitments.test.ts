@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newPool, planPool } from '../../src/engine/purchase-mix.js';
+import { planPool } from '../../src/engine/purchase-mix.js';
+import { poolWithDemand } from './helpers.js';
 import { EngineSettingsSchema } from '../../src/engine/settings.js';
 
 const settings = EngineSettingsSchema.parse({});
@@ -7,13 +8,7 @@ const TERM = { kind: 'ri' as const, termYears: 3 as const, payment: 'all-upfront
 
 /** Four hours of on-demand demand 2, 2, 1, 0 USD/h (today and after right-sizing); RI at 40 % of on-demand. */
 function pool() {
-  const p = newPool('aws:ri:us-east-1:m5', 'aws', 'us-east-1', 'm5', 4);
-  [2, 2, 1, 0].forEach((usd, h) => {
-    p.committable[h] = usd;
-    p.current[h] = usd;
-    p.currentOnDemand[h] = usd;
-    p.allOnDemand[h] = usd;
-  });
+  const p = poolWithDemand([2, 2, 1, 0]);
   p.rates.set('ri|3|all-upfront', { term: TERM, commitUsd: 0.4 * 5, onDemandUsd: 5 });
   return p;
 }

@@ -3,6 +3,7 @@ import type { PricesFile } from '../../catalog/schema.js';
 import type { ScopeResult } from '../../domain/snapshot.js';
 import { CollectError, statusOfError } from '../collector.js';
 import type { PriceRefresh } from './aws.js';
+import { getJson } from './http-json.js';
 
 /**
  * Azure Retail Prices API (https://learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices):
@@ -55,7 +56,7 @@ export async function fetchAzurePrices(regions: readonly string[], nowMs: number
       let page = 0;
       while (url) {
         calls['retailPrices'] = (calls['retailPrices'] ?? 0) + 1;
-        const body = await getPage(doFetch, url, options.retries ?? 4);
+        const body = await getJson(url, 'Retail Prices', { fetch: doFetch, ...(options.retries !== undefined ? { retries: options.retries } : {}) });
         const parsed = PageSchema.safeParse(body);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
@@ -78,24 +79,4 @@ export async function fetchAzurePrices(regions: readonly string[], nowMs: number
     }
   }
   return { file, scopes, calls };
-}
-
-async function getPage(doFetch: typeof fetch, url: string, retries: number): Promise<unknown> {
-  for (let attempt = 0; ; attempt++) {
-    const res = await doFetch(url, { headers: { accept: 'application/json' } });
-    if (res.ok) {
-      const text = await res.text();
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new CollectError('parse-error', `Retail Prices: response is not JSON (${text.slice(0, 60)})`);
-      }
-    }
-    if ((res.status === 429 || res.status >= 500) && attempt < retries) {
-      const retryAfterS = Number(res.headers.get('retry-after'));
-      await new Promise((r) => setTimeout(r, Number.isFinite(retryAfterS) && retryAfterS > 0 ? Math.min(retryAfterS * 1000, 10_000) : Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2)));
-      continue;
-    }
-    throw new CollectError(res.status === 429 ? 'throttled' : res.status === 401 || res.status === 403 ? 'auth-failed' : 'error', `Retail Prices: HTTP ${res.status}`);
-  }
 }

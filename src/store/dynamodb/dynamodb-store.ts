@@ -3,13 +3,12 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Instance } from '../../domain/instance.js';
-import { InstanceSchema } from '../../domain/instance.js';
 import type { PurchasePlan } from '../../domain/purchase-plan.js';
 import type { Recommendation, Skip } from '../../domain/recommendation.js';
 import type { Snapshot, SnapshotMeta } from '../../domain/snapshot.js';
-import { SnapshotMetaSchema } from '../../domain/snapshot.js';
 import type { UtilizationSeries } from '../../domain/utilization.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { instanceFromJson, metaFromJson, snapshotMetaOf } from '../rows.js';
 import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, RecommendationFilter, Store } from '../store.js';
 import { ALERT_CLAIM_LEASE_MS } from '../alert-lease.js';
 import { riskKey, savingsKey, snapshotIndexKey } from './keys.js';
@@ -64,7 +63,7 @@ export class DynamoStore implements Store {
   // ---- snapshots -------------------------------------------------------------------------------------------------
 
   async writeSnapshot(snapshot: Snapshot): Promise<void> {
-    const meta = SnapshotMetaSchema.parse(snapshotMetaOf(snapshot));
+    const meta = snapshotMetaOf(snapshot);
     const finishedMs = Date.parse(meta.finishedAt);
     if (await this.getSnapshotMeta(meta.id)) throw new Error(`snapshot ${meta.id} already exists`);
     const expiresAt = this.expiresAt(finishedMs);
@@ -579,18 +578,8 @@ function recIdOf(item: Item): string {
   return sk.slice(sk.indexOf('#') + 1);
 }
 
-function snapshotMetaOf(snapshot: Snapshot): SnapshotMeta {
-  const { instances: _instances, series: _series, ...meta } = snapshot;
-  return { ...meta, instanceCount: snapshot.instances.length };
-}
 
-function parseMeta(item: Item): SnapshotMeta {
-  return SnapshotMetaSchema.parse(JSON.parse(item['meta'] as string));
-}
 
-function parseInstance(item: Item): Instance {
-  return InstanceSchema.parse(JSON.parse(item['row'] as string));
-}
 
 /** Binary string order, as DynamoDB and SQLite compare keys. */
 function cmp(a: string, b: string): number {
@@ -620,4 +609,12 @@ export function openDynamoStore(settings: { tableName: string; bucket: string; r
   const dynamodb = new DynamoDBClient({ region: settings.region, retryMode: 'adaptive', maxAttempts: 6, ...(settings.endpoints?.dynamodb ? { endpoint: settings.endpoints.dynamodb } : {}) });
   const s3 = new S3Client({ region: settings.region, retryMode: 'adaptive', maxAttempts: 6, forcePathStyle: settings.forcePathStyle ?? false, ...(settings.endpoints?.s3 ? { endpoint: settings.endpoints.s3 } : {}) });
   return new DynamoStore({ tableName: settings.tableName, bucket: settings.bucket, dynamodb, s3, ...(settings.retentionDays !== undefined ? { retentionDays: settings.retentionDays } : {}) });
+}
+
+function parseMeta(item: Item): SnapshotMeta {
+  return metaFromJson(item['meta'] as string);
+}
+
+function parseInstance(item: Item): Instance {
+  return instanceFromJson(item['row'] as string);
 }

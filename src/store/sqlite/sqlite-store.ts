@@ -2,13 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Instance } from '../../domain/instance.js';
-import { InstanceSchema } from '../../domain/instance.js';
 import type { PurchasePlan } from '../../domain/purchase-plan.js';
 import type { Recommendation, Skip } from '../../domain/recommendation.js';
 import type { Snapshot, SnapshotMeta } from '../../domain/snapshot.js';
-import { SnapshotMetaSchema } from '../../domain/snapshot.js';
 import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { instanceFromJson, metaFromJson, snapshotMetaOf } from '../rows.js';
 import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, RecommendationFilter, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { ALERT_CLAIM_LEASE_MS } from '../alert-lease.js';
@@ -136,7 +135,7 @@ export class SqliteStore implements Store {
   }
 
   async writeSnapshot(snapshot: Snapshot): Promise<void> {
-    const meta = SnapshotMetaSchema.parse(snapshotMetaOf(snapshot));
+    const meta = snapshotMetaOf(snapshot);
     const s = this.stmts;
     this.localWrites++;
     this.db.transaction(() => {
@@ -387,18 +386,8 @@ function recommendationKey(r: Row, byRisk: boolean): (string | number)[] {
   return byRisk ? [r['risk'] as number, r['savings_usd'] as number, r['id'] as string] : [r['savings_usd'] as number, r['id'] as string];
 }
 
-function snapshotMetaOf(snapshot: Snapshot): SnapshotMeta {
-  const { instances: _instances, series: _series, ...meta } = snapshot;
-  return { ...meta, instanceCount: snapshot.instances.length };
-}
 
-function parseMeta(row: Row): SnapshotMeta {
-  return SnapshotMetaSchema.parse(JSON.parse(row['meta'] as string));
-}
 
-function parseInstance(row: Row): Instance {
-  return InstanceSchema.parse(JSON.parse(row['row'] as string));
-}
 
 /** Rows this store wrote itself from validated domain values: parsed without re-validation for speed. */
 function parseRow<T>(row: Row): T {
@@ -422,4 +411,12 @@ function toPage<T>(rows: Row[], limit: number, parse: (row: Row) => T, key: (row
   const page: Page<T> = { items: pageRows.map(parse) };
   if (more && last) page.nextCursor = encodeCursor(key(last));
   return page;
+}
+
+function parseMeta(row: Row): SnapshotMeta {
+  return metaFromJson(row['meta'] as string);
+}
+
+function parseInstance(row: Row): Instance {
+  return instanceFromJson(row['row'] as string);
 }
