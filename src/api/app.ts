@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { requestId } from 'hono/request-id';
 import type { Catalog, PriceFilter } from '../catalog/catalog.js';
+import type { Recommendation } from '../domain/recommendation.js';
 import type { AdviceOption, AdviceRequest } from '../engine/advice.js';
 import { summarize } from '../engine/summary.js';
 import { InvalidCursorError } from '../store/cursor.js';
@@ -14,6 +15,7 @@ import type { AuthOptions } from './auth.js';
 import { bearerAuth } from './auth.js';
 import { docsPage } from './docs.js';
 import { problem, zodErrors } from './problem.js';
+import { RecommendationSummarySchema, summarizeRecommendation } from './recommendation-summary.js';
 import type { BudgetStatus } from './schemas.js';
 import {
   AdviceBody, BudgetStatusSchema, IdParam, InstancesQuery, IsoWeekParam, JsonObject, NameParam, PageOf, PageQuery, PoolParam, PricesQuery, ProblemSchema,
@@ -39,6 +41,9 @@ const errorResponses = {
   403: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'token not accepted' },
   404: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'not found' },
 } as const;
+const RecommendationPage = z
+  .object({ items: z.array(z.union([RecommendationSummarySchema, JsonObject])), nextCursor: z.string().optional(), snapshotId: z.string().nullable() })
+  .openapi('RecommendationPage');
 const json = (schema: z.ZodType, description: string) => ({ 200: { content: { 'application/json': { schema } }, description }, ...errorResponses });
 
 /**
@@ -142,7 +147,9 @@ export function createApp(deps: AppDeps) {
     deps.logger?.(`${c.get('requestId')} ${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   });
   if (deps.cors && deps.cors.origins.length > 0) app.use('*', cors({ origin: deps.cors.origins, allowHeaders: ['authorization', 'content-type'] }));
-  app.use('/v1/*', bodyLimit({ maxSize: deps.bodyLimitBytes ?? 64 * 1024, onError: (c) => problem(c, 413, `request body over ${deps.bodyLimitBytes ?? 65536} bytes`) }));
+  const limitBody = bodyLimit({ maxSize: deps.bodyLimitBytes ?? 64 * 1024, onError: (c) => problem(c, 413, `request body over ${deps.bodyLimitBytes ?? 65536} bytes`) });
+  // GET and HEAD carry no body on either server; asking for one builds a full fetch Request, a third of a list call.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('/v1/*', bearerAuth(deps.auth));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -182,8 +189,8 @@ export function createApp(deps: AppDeps) {
     return c.json({ ...instance, snapshotId: meta.id, utilization }, 200);
   });
 
-  app.openapi(createRoute({ method: 'get', path: '/v1/recommendations', tags: ['recommendations'], summary: 'Recommendations, by savings or risk', request: { query: RecommendationsQuery }, responses: json(PageOf('RecommendationPage'), 'recommendations') }), async (c) => {
-    const { limit, cursor, snapshot, ...filter } = c.req.valid('query');
+  app.openapi(createRoute({ method: 'get', path: '/v1/recommendations', tags: ['recommendations'], summary: 'Recommendations, by savings or risk', request: { query: RecommendationsQuery }, responses: json(RecommendationPage, 'recommendations: summary rows, or full ones with ?view=full') }), async (c) => {
+    const { limit, cursor, snapshot, view, ...filter } = c.req.valid('query');
     const meta = await snapshotFor(snapshot);
     if (!meta) return c.json({ items: [], snapshotId: null }, 200);
     const pageRequest = { limit, ...(cursor ? { cursor } : {}) };
@@ -192,16 +199,23 @@ export function createApp(deps: AppDeps) {
     const cacheKey = token ? `${token}|${meta.id}|${c.req.url}` : undefined;
     const cached = cacheKey ? listCache.get(cacheKey) : undefined;
     if (cached) return cachedBodyResponse(c, cached) as never;
+    const recFilter = defined(filter) as RecommendationFilter;
+    let itemsJson: string[];
+    let nextCursor: string | undefined;
     if (deps.store.listRecommendationsJson) {
-      // Rows are served as the JSON the store holds: no parse and re-serialize of every item.
-      const raw = await deps.store.listRecommendationsJson(meta.id, defined(filter) as RecommendationFilter, pageRequest);
-      const text = `{"items":[${raw.itemsJson.join(',')}]${raw.nextCursor ? `,"nextCursor":${JSON.stringify(raw.nextCursor)}` : ''},"snapshotId":${JSON.stringify(meta.id)}}`;
-      const body: CachedBody = { bytes: Buffer.from(text, 'utf8'), tag: etagOf(text) };
-      if (cacheKey) listCache.set(cacheKey, body);
-      return cachedBodyResponse(c, body) as never;
+      // The store holds each row as JSON: the full view serves it as is, with no parse and re-serialize.
+      const raw = await deps.store.listRecommendationsJson(meta.id, recFilter, pageRequest);
+      itemsJson = view === 'full' ? raw.itemsJson : raw.itemsJson.map((j) => JSON.stringify(summarizeRecommendation(JSON.parse(j) as Recommendation)));
+      nextCursor = raw.nextCursor;
+    } else {
+      const page = await deps.store.listRecommendations(meta.id, recFilter, pageRequest);
+      itemsJson = page.items.map((r) => JSON.stringify(view === 'full' ? r : summarizeRecommendation(r)));
+      nextCursor = page.nextCursor;
     }
-    const page = await deps.store.listRecommendations(meta.id, defined(filter) as RecommendationFilter, pageRequest);
-    return jsonWithEtag(c, { ...page, snapshotId: meta.id }) as never;
+    const text = `{"items":[${itemsJson.join(',')}]${nextCursor ? `,"nextCursor":${JSON.stringify(nextCursor)}` : ''},"snapshotId":${JSON.stringify(meta.id)}}`;
+    const body: CachedBody = { bytes: Buffer.from(text, 'utf8'), tag: etagOf(text) };
+    if (cacheKey) listCache.set(cacheKey, body);
+    return cachedBodyResponse(c, body) as never;
   });
 
   app.openapi(createRoute({ method: 'get', path: '/v1/recommendations/{id}', tags: ['recommendations'], summary: 'One recommendation with full evidence, backtest and cross-cloud alternatives', request: { params: IdParam }, responses: json(JsonObject, 'the recommendation') }), async (c) => {

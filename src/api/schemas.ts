@@ -28,6 +28,7 @@ export const RecommendationsQuery = PageQuery.extend({
   kind: z.enum(RECOMMENDATION_KINDS).optional(),
   minMonthlySavingsUsd: z.coerce.number().min(0).max(1e9).optional(),
   sort: z.enum(['savings', 'risk']).default('savings'),
+  view: z.enum(['summary', 'full']).default('summary').openapi({ description: '`summary` rows (default) or `full` recommendations with evidence, backtest and every cross-cloud alternative' }),
 });
 
 export const PricesQuery = PageQuery.extend({

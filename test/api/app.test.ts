@@ -87,6 +87,27 @@ describe('routes', () => {
     await expectProblem(await get('/v1/recommendations/nope'), 404);
   });
 
+  it('lists summary rows by default and full recommendations with ?view=full', async () => {
+    const expected = [...api.results.recommendations].sort((a, b) => b.monthlySavingsUsd - a.monthlySavingsUsd || a.id.localeCompare(b.id)).slice(0, 20);
+    const summary = (await (await get('/v1/recommendations?limit=20')).json()) as { items: Record<string, unknown>[] };
+    const full = (await (await get('/v1/recommendations?limit=20&view=full')).json()) as { items: Record<string, unknown>[] };
+    expect(full.items).toEqual(expected);
+    expect(summary.items.map((s) => s.id)).toEqual(expected.map((r) => r.id));
+    const withAlternatives = expected.findIndex((r) => r.crossCloud.length > 1);
+    expect(withAlternatives, 'fixture needs a recommendation with several cross-cloud alternatives').toBeGreaterThanOrEqual(0);
+    for (const [i, rec] of expected.entries()) {
+      const row = summary.items[i] as Record<string, unknown>;
+      expect(row).not.toHaveProperty('evidence');
+      expect(row.monthlyCostNowUsd).toBe(rec.monthlyCostNow.actualUsd);
+      expect(row.monthlyCostAfterUsd).toBe(rec.monthlyCostAfter.actualUsd);
+      expect(row.hoursSaturated).toBe(rec.backtest.hoursSaturated);
+      const best = rec.crossCloud.reduce<(typeof rec.crossCloud)[number] | null>((b, a) => (!b || a.monthlySavingsUsd > b.monthlySavingsUsd ? a : b), null);
+      expect(row.crossCloudBest).toEqual(best ? { cloud: best.cloud, region: best.region, instanceType: best.instanceType, monthlySavingsUsd: best.monthlySavingsUsd } : null);
+    }
+    expect(JSON.stringify(summary).length).toBeLessThan(JSON.stringify(full).length / 2);
+    await expectProblem(await get('/v1/recommendations?view=everything'), 400);
+  });
+
   it('lists instances with filters and returns one with its utilization summary', async () => {
     const body = (await (await get('/v1/instances?cloud=azure&state=running&limit=500')).json()) as { items: { id: string }[]; snapshotId: string };
     expect(body.snapshotId).toBe(api.fleet.id);
