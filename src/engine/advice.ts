@@ -51,73 +51,121 @@ export interface AdviceOption {
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+interface Fit {
+  cloud: Cloud;
+  region: string;
+  type: InstanceType;
+  hourlyUsd: number;
+  margin: AdviceOption['fitMargin'];
+  rankMonthlyUsd: number;
+}
+
+/** The answer's order: rank price, then cloud, region and type name, so equal prices list deterministically. */
+function byRank(a: Fit, b: Fit): number {
+  return a.rankMonthlyUsd - b.rankMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.type.name.localeCompare(b.type.name);
+}
+
+/** The capacity margins of a type against the request, or undefined when it does not fit. */
+function fitOf(type: InstanceType, request: AdviceRequest, catalog: Catalog): AdviceOption['fitMargin'] | undefined {
+  if (type.vcpu < request.vcpu || type.memoryGiB < request.memoryGiB) return undefined;
+  if (request.arch && type.arch !== request.arch) return undefined;
+  const margin: AdviceOption['fitMargin'] = { vcpu: r2(type.vcpu / request.vcpu), memory: r2(type.memoryGiB / Math.max(request.memoryGiB, 1e-9)) };
+  if (request.gpu) {
+    const g = type.gpu;
+    if (!g || g.count < request.gpu.count) return undefined;
+    if (request.gpu.model && g.model !== request.gpu.model) return undefined;
+    if (request.gpu.minMemoryGiB !== undefined && g.memoryGiBPerGpu < request.gpu.minMemoryGiB) return undefined;
+    const throughput = g.count * (catalog.gpuModel(g.model)?.relThroughput ?? 0);
+    if (request.gpu.minThroughput !== undefined && throughput < request.gpu.minThroughput) return undefined;
+    if (request.gpu.minThroughput) margin.gpuThroughput = r2(throughput / request.gpu.minThroughput);
+    if (request.gpu.minMemoryGiB) margin.gpuMemory = r2(g.memoryGiBPerGpu / request.gpu.minMemoryGiB);
+  } else if (type.gpu || type.accelerators) {
+    return undefined; // a CPU request is not answered with a GPU box
+  }
+  return margin;
+}
+
 /**
  * Ranks every priced type that meets the request across clouds and regions, cheapest on-demand first.
  * A type fits when vCPU, memory and (if asked) GPU count, model, per-GPU memory and throughput are all met.
+ *
+ * Only the best `limit` fits are kept while scanning (a sorted array: limit is at most a few hundred), and prices
+ * are built for those alone. When on-demand ranks, a region's types come cheapest first, so its scan stops at the
+ * first type dearer than the worst kept fit: an answer is a few hundred type checks, not every type everywhere.
  */
 export function adviseInstances(request: AdviceRequest, catalog: Catalog, settings: EngineSettings = defaultEngineSettings()): AdviceOption[] {
   const clouds = request.clouds ?? [...CLOUDS];
   const options = request.purchaseOptions ?? (request.interruptible ? ['on-demand', 'spot', 'commitment'] : ['on-demand', 'commitment']);
   const hoursPerMonth = request.hoursPerMonth ?? settings.hoursPerMonth;
   const limit = request.limit ?? 20;
-  // Types come cheapest on-demand first, so when on-demand ranks, each region needs only its first `limit` fits.
   const rankOnDemand = options.includes('on-demand');
-  const out: AdviceOption[] = [];
+  const pricesOf = (cloud: Cloud, region: string, type: InstanceType, hourlyUsd: number): AdvicePrice[] => {
+    const prices: AdvicePrice[] = [];
+    if (rankOnDemand) prices.push({ purchaseOption: 'on-demand', hourlyUsd: r4(hourlyUsd), monthlyUsd: r2(hourlyUsd * hoursPerMonth) });
+    if (options.includes('spot')) {
+      const spot = catalog.spotHourlyUsd(cloud, region, type.name);
+      if (spot !== undefined) {
+        const { overhead } = spotReworkOverhead(catalog.spotInterruption(cloud, region, type.name), settings);
+        prices.push({ purchaseOption: 'spot', hourlyUsd: r4(spot), monthlyUsd: r2(spot * hoursPerMonth), riskAdjustedHourlyUsd: r4(spot * (1 + overhead)) });
+      }
+    }
+    if (options.includes('commitment')) {
+      for (const term of catalog.commitmentTerms(cloud, region, type.name)) {
+        const c = catalog.commitmentHourlyUsd(cloud, region, type.name, term);
+        if (c !== undefined) prices.push({ purchaseOption: 'commitment', term: `${term.kind} ${term.termYears}y ${term.payment}`, hourlyUsd: r4(c), monthlyUsd: r2(c * hoursPerMonth) });
+      }
+    }
+    return prices;
+  };
+
+  const kept: Fit[] = [];
+  const keep = (fit: Fit) => {
+    if (kept.length >= limit && byRank(fit, kept[kept.length - 1] as Fit) >= 0) return;
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byRank(kept[mid] as Fit, fit) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.splice(lo, 0, fit);
+    if (kept.length > limit) kept.pop();
+  };
   for (const cloud of clouds) {
     for (const region of catalog.regions(cloud)) {
       if (request.regions && !request.regions.includes(region.id)) continue;
-      let fitsInRegion = 0;
       for (const { type, hourlyUsd } of typesByPrice(catalog, cloud, region.id)) {
-        if (rankOnDemand && fitsInRegion >= limit) break;
-        if (type.vcpu < request.vcpu || type.memoryGiB < request.memoryGiB) continue;
-        if (request.arch && type.arch !== request.arch) continue;
-        const margin: AdviceOption['fitMargin'] = { vcpu: r2(type.vcpu / request.vcpu), memory: r2(type.memoryGiB / Math.max(request.memoryGiB, 1e-9)) };
-        if (request.gpu) {
-          const g = type.gpu;
-          if (!g || g.count < request.gpu.count) continue;
-          if (request.gpu.model && g.model !== request.gpu.model) continue;
-          if (request.gpu.minMemoryGiB !== undefined && g.memoryGiBPerGpu < request.gpu.minMemoryGiB) continue;
-          const rel = catalog.gpuModel(g.model)?.relThroughput ?? 0;
-          const throughput = g.count * rel;
-          if (request.gpu.minThroughput !== undefined && throughput < request.gpu.minThroughput) continue;
-          if (request.gpu.minThroughput) margin.gpuThroughput = r2(throughput / request.gpu.minThroughput);
-          if (request.gpu.minMemoryGiB) margin.gpuMemory = r2(g.memoryGiBPerGpu / request.gpu.minMemoryGiB);
-        } else if (type.gpu || type.accelerators) {
-          continue; // a CPU request is not answered with a GPU box
+        const worst = kept.length >= limit ? kept[kept.length - 1] : undefined;
+        // Sorted by on-demand price: nothing further in this region can rank above the worst kept fit.
+        if (rankOnDemand && worst && r2(hourlyUsd * hoursPerMonth) > worst.rankMonthlyUsd) break;
+        const margin = fitOf(type, request, catalog);
+        if (!margin) continue;
+        let rankMonthlyUsd: number;
+        if (rankOnDemand) {
+          rankMonthlyUsd = r2(hourlyUsd * hoursPerMonth);
+        } else {
+          const prices = pricesOf(cloud, region.id, type, hourlyUsd);
+          if (prices.length === 0) continue;
+          rankMonthlyUsd = Math.min(...prices.map((p) => p.monthlyUsd));
         }
-        const prices: AdvicePrice[] = [];
-        if (options.includes('on-demand')) prices.push({ purchaseOption: 'on-demand', hourlyUsd: r4(hourlyUsd), monthlyUsd: r2(hourlyUsd * hoursPerMonth) });
-        if (options.includes('spot')) {
-          const spot = catalog.spotHourlyUsd(cloud, region.id, type.name);
-          if (spot !== undefined) {
-            const { overhead } = spotReworkOverhead(catalog.spotInterruption(cloud, region.id, type.name), settings);
-            prices.push({ purchaseOption: 'spot', hourlyUsd: r4(spot), monthlyUsd: r2(spot * hoursPerMonth), riskAdjustedHourlyUsd: r4(spot * (1 + overhead)) });
-          }
-        }
-        if (options.includes('commitment')) {
-          for (const term of catalog.commitmentTerms(cloud, region.id, type.name)) {
-            const c = catalog.commitmentHourlyUsd(cloud, region.id, type.name, term);
-            if (c !== undefined) prices.push({ purchaseOption: 'commitment', term: `${term.kind} ${term.termYears}y ${term.payment}`, hourlyUsd: r4(c), monthlyUsd: r2(c * hoursPerMonth) });
-          }
-        }
-        if (prices.length === 0) continue;
-        fitsInRegion++;
-        out.push({
-          cloud,
-          region: region.id,
-          instanceType: type.name,
-          vcpu: type.vcpu,
-          memoryGiB: type.memoryGiB,
-          arch: type.arch,
-          gpu: type.gpu ?? null,
-          fitMargin: margin,
-          prices,
-          cheapestMonthlyUsd: Math.min(...prices.map((p) => p.monthlyUsd)),
-          rankMonthlyUsd: prices.find((p) => p.purchaseOption === 'on-demand')?.monthlyUsd ?? Math.min(...prices.map((p) => p.monthlyUsd)),
-        });
+        keep({ cloud, region: region.id, type, hourlyUsd, margin, rankMonthlyUsd });
       }
     }
   }
-  out.sort((a, b) => a.rankMonthlyUsd - b.rankMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.instanceType.localeCompare(b.instanceType));
-  return out.slice(0, limit);
+  return kept.map(({ cloud, region, type, hourlyUsd, margin, rankMonthlyUsd }) => {
+    const prices = pricesOf(cloud, region, type, hourlyUsd);
+    return {
+      cloud,
+      region,
+      instanceType: type.name,
+      vcpu: type.vcpu,
+      memoryGiB: type.memoryGiB,
+      arch: type.arch,
+      gpu: type.gpu ?? null,
+      fitMargin: margin,
+      prices,
+      cheapestMonthlyUsd: Math.min(...prices.map((p) => p.monthlyUsd)),
+      rankMonthlyUsd,
+    };
+  });
 }

@@ -250,4 +250,36 @@ describe('through a real listening server', () => {
       await server.close();
     }
   });
+
+  it('limits request bodies whether their length is declared or they stream in chunks, and advises within the limit', async () => {
+    const server = await serve({ app: api.app, port: 0 });
+    const headers = { ...AUTH, 'content-type': 'application/json' };
+    const big = JSON.stringify({ vcpu: 2, memoryGiB: 4, regions: Array(3000).fill('us-east-1') });
+    try {
+      const declared = await fetch(`${server.url}/v1/advice`, { method: 'POST', headers, body: big });
+      expect(declared.status).toBe(413);
+      expect(declared.headers.get('content-type')).toContain('application/problem+json');
+      // A stream body goes out with Transfer-Encoding: chunked and no Content-Length.
+      const chunks = [big.slice(0, 5000), big.slice(5000, 12000), big.slice(12000)];
+      const streamed = await fetch(`${server.url}/v1/advice`, {
+        method: 'POST', headers, duplex: 'half',
+        body: new ReadableStream({ pull(ctl) { const next = chunks.shift(); if (next === undefined) ctl.close(); else ctl.enqueue(new TextEncoder().encode(next)); } }),
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+      const small = JSON.stringify({ vcpu: 4, memoryGiB: 16, limit: 3 });
+      const smallChunks = [small.slice(0, 10), small.slice(10)];
+      const streamedOk = await fetch(`${server.url}/v1/advice`, {
+        method: 'POST', headers, duplex: 'half',
+        body: new ReadableStream({ pull(ctl) { const next = smallChunks.shift(); if (next === undefined) ctl.close(); else ctl.enqueue(new TextEncoder().encode(next)); } }),
+      } as RequestInit);
+      const viaStream = (await streamedOk.json()) as { options: unknown[] };
+      const declaredOk = await fetch(`${server.url}/v1/advice`, { method: 'POST', headers, body: small });
+      expect(declaredOk.status).toBe(200);
+      const viaLength = (await declaredOk.json()) as { options: unknown[] };
+      expect(viaLength.options).toHaveLength(3);
+      expect(viaStream).toEqual(viaLength);
+    } finally {
+      await server.close();
+    }
+  });
 });
