@@ -1,9 +1,15 @@
 /**
- * `npm run bench -- api [--duration S] [--generator wrk|autocannon]`: 100,000 recommendations in the embedded
- * store; 50 connections for S seconds (default 20) each against a bare Hono JSON route,
+ * `npm run bench -- api [--duration S] [--rounds R] [--generator wrk|autocannon]`: 100,000 recommendations in the
+ * embedded store; 50 connections for S seconds (default 20) per route against a bare Hono JSON route,
  * `GET /v1/recommendations?limit=50&cloud=aws` (summary rows, the default), the same page with `view=full` and with
- * gzip, and `POST /v1/advice`, all on one server in one run. Each route is warmed up first (untimed). Prints req/s,
- * p50 and p99 latency, the server's CPU use, and each route's throughput relative to the bare route.
+ * gzip, and `POST /v1/advice`, all on one server in one run. Prints req/s, p50 and p99 latency, the server's CPU
+ * use, and each route's throughput relative to the bare route.
+ *
+ * Each route's S seconds are split into R interleaved rounds (default: 5 s each), bare route first in every round,
+ * after one untimed warm-up per route: this 2-core VM drifts between fast and slow phases by up to 2× over tens of
+ * seconds, and comparing each route with the bare route of the same round keeps that drift out of the ratios.
+ * Figures: req/s over all rounds, the median round's p50 and p99 (the worst round's p99 is printed too), and the
+ * median of the per-round ratios to the bare route.
  *
  * The load generator runs in its own process so the server's CPU can be read on its own: `wrk` when it is on PATH
  * (`apt-get install wrk`), else autocannon. On 2 cores autocannon's JavaScript HTTP parser saturates before the
@@ -53,7 +59,10 @@ export function recommendation(n: number, snapshotId: string): Recommendation {
   };
 }
 
-interface LoadResult { reqPerSec: number; p50Ms: number; p99Ms: number; errors: number; serverCpuPct: number }
+/** One timed run of the load generator. */
+interface RunResult { requests: number; seconds: number; p50Ms: number; p99Ms: number; errors: number }
+/** A route over all its rounds. */
+interface LoadResult { reqPerSec: number; p50Ms: number; p99Ms: number; worstP99Ms: number; errors: number; serverCpuPct: number; ratioToBare: number; rounds: RunResult[] }
 interface LoadSpec { url: string; durationS: number; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }
 
 function hasWrk(): boolean {
@@ -80,37 +89,46 @@ function wrkMs(text: string, label: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-async function wrk(spec: LoadSpec, scratch: string): Promise<Omit<LoadResult, 'serverCpuPct'>> {
+async function wrk(spec: LoadSpec, scratch: string): Promise<RunResult> {
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...spec.headers };
   const script = path.join(scratch, 'request.lua');
   writeFileSync(script, [`wrk.method = ${JSON.stringify(spec.method ?? 'GET')}`, ...(spec.body ? [`wrk.body = ${JSON.stringify(spec.body)}`] : []), ''].join('\n'));
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${spec.durationS}s`, '--latency', '-s', script, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), spec.url];
   const out = await runProcess('wrk', args);
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  if (!rps) throw new Error(`wrk output has no Requests/sec:\n${out}`);
+  const total = /(\d+) requests in ([\d.]+)(ms|s|m)\b/.exec(out);
+  if (!total) throw new Error(`wrk output has no request count:\n${out}`);
+  const seconds = Number(total[2]) * (total[3] === 'ms' ? 0.001 : total[3] === 'm' ? 60 : 1);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((s, v) => s + Number(v), 0) : 0);
-  return { reqPerSec: Math.round(Number(rps[1])), p50Ms: wrkMs(out, '50%'), p99Ms: wrkMs(out, '99%'), errors };
+  return { requests: Number(total[1]), seconds, p50Ms: wrkMs(out, '50%'), p99Ms: wrkMs(out, '99%'), errors };
 }
 
-async function autocannon(spec: LoadSpec): Promise<Omit<LoadResult, 'serverCpuPct'>> {
+async function autocannon(spec: LoadSpec): Promise<RunResult> {
   const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...spec.headers };
   const args = [bin, '--json', '-c', String(CONNECTIONS), '-d', String(spec.durationS), '-m', spec.method ?? 'GET', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), ...(spec.body ? ['-b', spec.body] : []), spec.url];
-  const result = JSON.parse(await runProcess(process.execPath, args)) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-  return { reqPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
+  const result = JSON.parse(await runProcess(process.execPath, args)) as { requests: { total: number }; duration: number; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  return { requests: result.requests.total, seconds: result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-export async function run(args: string[]): Promise<Record<string, number | string>> {
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
   const flag = (name: string) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
   const durationS = Number(flag('--duration') ?? 20);
+  const rounds = Number(flag('--rounds') ?? Math.max(1, Math.round(durationS / 5)));
   const generator = flag('--generator') ?? (hasWrk() ? 'wrk' : 'autocannon');
   if (!['wrk', 'autocannon'].includes(generator)) throw new Error('--generator: wrk or autocannon');
-  const warmupS = Math.max(1, Math.min(3, Math.round(durationS / 5)));
+  if (!(durationS > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error('--duration: seconds > 0; --rounds: an integer ≥ 1');
+  const roundS = Math.max(1, Math.round(durationS / rounds));
   const dir = mkdtempSync(path.join(tmpdir(), 'rightsize-bench-api-'));
   const store = openSqliteStore({ dataDir: dir });
   const catalog = loadCatalog();
@@ -118,50 +136,75 @@ export async function run(args: string[]): Promise<Record<string, number | strin
   await store.writeSnapshot({ id: snapshotId, source: 'import', startedAt: '2026-11-16T00:00:00Z', finishedAt: '2026-11-16T00:00:00Z', windowStartMs: 0, windowEndMs: 0, scopes: [], instanceCount: 0, instances: [], series: [] });
   await store.writeResults({ snapshotId, recommendations: Array.from({ length: 100_000 }, (_, n) => recommendation(n, snapshotId)), skips: [], plans: [] });
   const app = createApp({ store, catalog, advise: (r) => adviseInstances(r, catalog), auth: { tokenSha256: [hashToken(TOKEN)] } });
-  // The bare route lives in the same app and server (same middleware: request id, auth-free, logging hook), so the
+  // The bare route lives in the same app and server (same request-id and logging middleware, no auth), so the
   // comparison isolates the work of the real routes.
   app.get('/bare', (c) => c.json({ ok: true }));
   const server = await serve({ app, port: 0 });
 
-  const load = async (spec: Omit<LoadSpec, 'durationS'>): Promise<LoadResult> => {
-    const once = (durationS: number) => (generator === 'wrk' ? wrk({ ...spec, durationS }, dir) : autocannon({ ...spec, durationS }));
-    await once(warmupS);
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    const result = await once(durationS);
-    const cpu = process.cpuUsage(cpuBefore);
-    return { ...result, serverCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100) };
-  };
+  const listUrl = `${server.url}/v1/recommendations?limit=50&cloud=aws`;
+  const routes: { key: string; label: string; spec: Omit<LoadSpec, 'durationS'> }[] = [
+    { key: 'bare', label: 'GET /bare (bare Hono JSON route)', spec: { url: `${server.url}/bare` } },
+    { key: 'list', label: 'GET /v1/recommendations?limit=50&cloud=aws', spec: { url: listUrl } },
+    { key: 'listFull', label: '  same, view=full', spec: { url: `${listUrl}&view=full` } },
+    // What browsers, curl --compressed and most HTTP clients send: the cached page's gzip form.
+    { key: 'listGzip', label: '  same as the first, Accept-Encoding: gzip', spec: { url: listUrl, headers: { 'accept-encoding': 'gzip' } } },
+    { key: 'advice', label: 'POST /v1/advice {vcpu: 4, memoryGiB: 16, limit: 10}', spec: { url: `${server.url}/v1/advice`, method: 'POST', body: JSON.stringify({ vcpu: 4, memoryGiB: 16, limit: 10 }) } },
+  ];
+  const once = (spec: Omit<LoadSpec, 'durationS'>, seconds: number) => (generator === 'wrk' ? wrk({ ...spec, durationS: seconds }, dir) : autocannon({ ...spec, durationS: seconds }));
 
   try {
-    const listUrl = `${server.url}/v1/recommendations?limit=50&cloud=aws`;
-    console.log(`api: 100,000 recommendations in SQLite; ${generator}, ${CONNECTIONS} connections × ${durationS} s per route after a ${warmupS} s warm-up`);
-    const bare = await load({ url: `${server.url}/bare` });
-    const list = await load({ url: listUrl });
-    const listFull = await load({ url: `${listUrl}&view=full` });
-    // What browsers, curl --compressed and most HTTP clients send: the cached page's gzip form.
-    const listGzip = await load({ url: listUrl, headers: { 'accept-encoding': 'gzip' } });
-    const advice = await load({ url: `${server.url}/v1/advice`, method: 'POST', body: JSON.stringify({ vcpu: 4, memoryGiB: 16, limit: 10 }) });
-    const bytes = async (url: string, headers: Record<string, string> = {}) =>
-      (await (await fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, ...headers } })).arrayBuffer()).byteLength;
+    console.log(`api: 100,000 recommendations in SQLite; ${generator}, ${CONNECTIONS} connections; per route ${rounds} interleaved round(s) × ${roundS} s after a 2 s warm-up`);
+    for (const route of routes) await once(route.spec, 2);
+    const runs = new Map<string, (RunResult & { cpuMs: number })[]>(routes.map((r) => [r.key, []]));
+    for (let round = 0; round < rounds; round++) {
+      const line: string[] = [];
+      for (const route of routes) {
+        const cpuBefore = process.cpuUsage();
+        const result = await once(route.spec, roundS);
+        const cpu = process.cpuUsage(cpuBefore);
+        runs.get(route.key)?.push({ ...result, cpuMs: (cpu.user + cpu.system) / 1000 });
+        line.push(`${route.key} ${Math.round(result.requests / result.seconds)}`);
+      }
+      console.log(`  round ${round + 1}/${rounds}: ${line.join(' · ')} req/s`);
+    }
+    const bareRuns = runs.get('bare') ?? [];
+    const results = new Map<string, LoadResult>();
+    for (const route of routes) {
+      const rs = runs.get(route.key) ?? [];
+      const requests = rs.reduce((n, r) => n + r.requests, 0);
+      const seconds = rs.reduce((n, r) => n + r.seconds, 0);
+      results.set(route.key, {
+        reqPerSec: Math.round(requests / seconds),
+        p50Ms: Math.round(median(rs.map((r) => r.p50Ms)) * 100) / 100,
+        p99Ms: Math.round(median(rs.map((r) => r.p99Ms)) * 100) / 100,
+        worstP99Ms: Math.max(...rs.map((r) => r.p99Ms)),
+        errors: rs.reduce((n, r) => n + r.errors, 0),
+        serverCpuPct: Math.round((rs.reduce((n, r) => n + r.cpuMs, 0) / 1000 / seconds) * 100),
+        ratioToBare: Math.round(median(rs.map((r, i) => r.requests / r.seconds / ((bareRuns[i]?.requests ?? 0) / (bareRuns[i]?.seconds ?? 1)))) * 100) / 100,
+        rounds: rs,
+      });
+    }
+    const bytes = async (url: string) => (await (await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).arrayBuffer()).byteLength;
     const sizes = { list: await bytes(listUrl), listFull: await bytes(`${listUrl}&view=full`) };
-    const row = (name: string, r: LoadResult) =>
-      console.log(`  ${name.padEnd(52)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms  ${(r.reqPerSec / bare.reqPerSec).toFixed(2)}× bare  server CPU ${String(r.serverCpuPct).padStart(3)} %  errors ${r.errors}`);
-    row('GET /bare (bare Hono JSON route)', bare);
-    row(`GET /v1/recommendations?limit=50&cloud=aws (${(sizes.list / 1024).toFixed(0)} KB)`, list);
-    row(`  same, view=full (${(sizes.listFull / 1024).toFixed(0)} KB)`, listFull);
-    row('  same as the first, Accept-Encoding: gzip', listGzip);
-    row('POST /v1/advice', advice);
+    console.log(`  (page sizes: summary ${(sizes.list / 1024).toFixed(0)} KB, full ${(sizes.listFull / 1024).toFixed(0)} KB)`);
+    for (const route of routes) {
+      const r = results.get(route.key) as LoadResult;
+      console.log(
+        `  ${route.label.padEnd(52)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms (worst round ${r.worstP99Ms.toFixed(2)})  ${r.ratioToBare.toFixed(2)}× bare  server CPU ${r.serverCpuPct} %  errors ${r.errors}`,
+      );
+    }
     if (generator === 'autocannon') console.log('  (autocannon: where server CPU is well under 100 %, the load generator was the limit; install wrk for server-bound figures)');
-    const figures = (prefix: string, r: LoadResult) => ({
-      [`${prefix}ReqPerSec`]: r.reqPerSec, [`${prefix}P50Ms`]: r.p50Ms, [`${prefix}P99Ms`]: r.p99Ms, [`${prefix}ServerCpuPct`]: r.serverCpuPct,
-      ...(prefix === 'bare' ? {} : { [`${prefix}RatioToBare`]: Math.round((r.reqPerSec / bare.reqPerSec) * 100) / 100 }),
-    });
-    return {
-      generator, durationSeconds: durationS, connections: CONNECTIONS, listBytes: sizes.list, listFullBytes: sizes.listFull,
-      ...figures('bare', bare), ...figures('list', list), ...figures('listFull', listFull), ...figures('listGzip', listGzip), ...figures('advice', advice),
-      errors: bare.errors + list.errors + listFull.errors + listGzip.errors + advice.errors,
-    };
+    const figures: Record<string, unknown> = { generator, durationSeconds: durationS, rounds, connections: CONNECTIONS, listBytes: sizes.list, listFullBytes: sizes.listFull };
+    let errors = 0;
+    for (const [key, r] of results) {
+      Object.assign(figures, {
+        [`${key}ReqPerSec`]: r.reqPerSec, [`${key}P50Ms`]: r.p50Ms, [`${key}P99Ms`]: r.p99Ms, [`${key}WorstP99Ms`]: r.worstP99Ms, [`${key}ServerCpuPct`]: r.serverCpuPct,
+        ...(key === 'bare' ? {} : { [`${key}RatioToBare`]: r.ratioToBare }),
+      });
+      errors += r.errors;
+    }
+    figures.errors = errors;
+    return figures;
   } finally {
     await server.close();
     await store.close();
