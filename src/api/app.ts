@@ -89,7 +89,7 @@ function acceptsGzip(c: Context): boolean {
 
 /**
  * Serves a cached list body: 304 on a matching ETag, gzip (compressed once per body, not per request) when the
- * client accepts it. A 50-item page is ~35 KB of JSON and ~5 KB gzipped.
+ * client accepts it. A 50-row summary page is ~27 KB of JSON and a few KB gzipped.
  */
 function cachedBodyResponse(c: Context, body: CachedBody): Response {
   c.header('vary', 'accept-encoding');
