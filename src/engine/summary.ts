@@ -83,9 +83,35 @@ function select(a: Float64Array, k: number, lo: number, hi: number): void {
   }
 }
 
+/** Moves the smallest of `a[lo..hi]` to `a[lo]`. */
+function selectMin(a: Float64Array, lo: number, hi: number): void {
+  let at = lo;
+  for (let i = lo + 1; i <= hi; i++) if ((a[i] as number) < (a[at] as number)) at = i;
+  const t = a[lo] as number;
+  a[lo] = a[at] as number;
+  a[at] = t;
+}
+
+/** The ranks the summary reads, ascending: each quantile's two closest ranks, and the last for the maximum. */
+const ranksCache = new Map<number, number[]>();
+function summaryRanks(n: number): number[] {
+  let ranks = ranksCache.get(n);
+  if (!ranks) {
+    const set = new Set<number>([n - 1]);
+    for (const q of [0.5, 0.9, 0.95, 0.99]) {
+      set.add(Math.floor(q * (n - 1)));
+      set.add(Math.ceil(q * (n - 1)));
+    }
+    ranks = [...set].sort((x, y) => x - y);
+    if (ranksCache.size < 4096) ranksCache.set(n, ranks);
+  }
+  return ranks;
+}
+
 /**
  * Summary of a series' hourly maxima over [windowStartMs, windowEndMs). Same numbers as `digestOf` + `quantile`
- * (tested), but only the upper half is sorted: every reported percentile is at or above the median.
+ * (tested), without sorting: a selection puts each rank the percentiles read in place, each on the range right of
+ * the previous one (≈ 2–3 passes over the values in all), since a sort boxes every element of the copy.
  */
 let scratch = new Float64Array(1024);
 
@@ -104,10 +130,13 @@ export function summarize(series: UtilizationSeries, windowStartMs: number, wind
   }
   const a = buf.subarray(0, n);
   if (n === 0) return summaryFromDigest(series.instanceId, series.metric, { sorted: a, sum }, coverage);
-  const k = Math.floor(0.5 * (n - 1));
-  select(a, k, 0, n - 1);
-  a.subarray(k + 1).sort();
-  // a[0..k) is unsorted but ≤ a[k]; quantile() only reads indices ≥ k for q ≥ 0.5.
+  let from = 0;
+  for (const rank of summaryRanks(n)) {
+    if (rank === from) selectMin(a, from, n - 1);
+    else select(a, rank, from, n - 1);
+    from = rank + 1;
+  }
+  // Only the ranks above are in sorted position; quantile() reads nothing else.
   const d: Digest = { sorted: a, sum };
   return {
     instanceId: series.instanceId,
