@@ -26,52 +26,70 @@ export function backtest(
   }
   const perfNow = cpuPerfAssumedEqual ? 1 : (current.cpuPerfRel ?? 1);
   const perfNew = cpuPerfAssumedEqual ? 1 : (candidate.cpuPerfRel ?? 1);
-  const factors: [Metric, number][] = [['cpu', (current.vcpu * perfNow) / (candidate.vcpu * perfNew)]];
-  if (series.mem) factors.push(['mem', current.memoryGiB / candidate.memoryGiB]);
-  if (series.gpu && current.gpu) {
-    if (candidate.gpu) {
-      const relNow = catalog.gpuModel(current.gpu.model)?.relThroughput ?? 1;
-      const relNew = catalog.gpuModel(candidate.gpu.model)?.relThroughput ?? 1;
-      factors.push(['gpu', (current.gpu.count * relNow) / (candidate.gpu.count * relNew)]);
-    } else {
-      // CPU-only candidate: any GPU use at all is work it cannot do.
-      factors.push(['gpu', Number.POSITIVE_INFINITY]);
-    }
+  const cpuFactor = (current.vcpu * perfNow) / (candidate.vcpu * perfNew);
+  const memMax = series.mem?.max;
+  const memFactor = current.memoryGiB / candidate.memoryGiB;
+  // GPU: scaled by throughput; a CPU-only candidate cannot do any GPU work at all (factor ∞).
+  const gpuMax = series.gpu && current.gpu ? series.gpu.max : undefined;
+  let gpuFactor = Number.POSITIVE_INFINITY;
+  if (gpuMax && current.gpu && candidate.gpu) {
+    const relNow = catalog.gpuModel(current.gpu.model)?.relThroughput ?? 1;
+    const relNew = catalog.gpuModel(candidate.gpu.model)?.relThroughput ?? 1;
+    gpuFactor = (current.gpu.count * relNow) / (candidate.gpu.count * relNew);
   }
+  const gpuMemMax = series.gpuMem?.max;
   const gpuMemCapMiB = candidate.gpu ? candidate.gpu.memoryGiBPerGpu * 1024 : 0;
+  const cpuMax = cpu.max;
   let observed = 0;
   let saturated = 0;
   let aboveTarget = 0;
-  let worst: Backtest['worstHour'] = null;
-  const hours = cpu.max.length;
+  let worstPct = -1;
+  let worstAt = -1;
+  let worstMetric: Metric = 'cpu';
+  const hours = cpuMax.length;
+  // One pass over plain typed arrays; on equal projections the earlier dimension (cpu, mem, gpu, gpuMem) is named.
   for (let h = 0; h < hours; h++) {
-    const c = cpu.max[h] as number;
-    if (Number.isNaN(c)) continue;
+    const c = cpuMax[h] as number;
+    if (c !== c) continue;
     observed++;
-    let hourWorst = -1;
-    let hourMetric = 'cpu';
-    for (const [metric, factor] of factors) {
-      const v = series[metric]?.max[h];
-      if (v === undefined || Number.isNaN(v)) continue;
-      const projected = factor === Number.POSITIVE_INFINITY ? (v > 0 ? Number.POSITIVE_INFINITY : 0) : v * factor;
-      if (projected > hourWorst) {
-        hourWorst = projected;
-        hourMetric = metric;
+    let hourWorst = Math.max(-1, c * cpuFactor);
+    let hourMetric: Metric = 'cpu';
+    if (memMax !== undefined && h < memMax.length) {
+      const v = memMax[h] as number;
+      if (v === v && v * memFactor > hourWorst) {
+        hourWorst = v * memFactor;
+        hourMetric = 'mem';
       }
     }
-    const gm = series.gpuMem?.max[h];
-    if (series.gpuMem && gm !== undefined && !Number.isNaN(gm)) {
-      const projected = gpuMemCapMiB > 0 ? (gm / gpuMemCapMiB) * 100 : gm > 0 ? Number.POSITIVE_INFINITY : 0;
-      if (projected > hourWorst) {
-        hourWorst = projected;
-        hourMetric = 'gpuMem';
+    if (gpuMax !== undefined && h < gpuMax.length) {
+      const v = gpuMax[h] as number;
+      if (v === v) {
+        const projected = gpuFactor === Number.POSITIVE_INFINITY ? (v > 0 ? Number.POSITIVE_INFINITY : 0) : v * gpuFactor;
+        if (projected > hourWorst) {
+          hourWorst = projected;
+          hourMetric = 'gpu';
+        }
+      }
+    }
+    if (gpuMemMax !== undefined && h < gpuMemMax.length) {
+      const gm = gpuMemMax[h] as number;
+      if (gm === gm) {
+        const projected = gpuMemCapMiB > 0 ? (gm / gpuMemCapMiB) * 100 : gm > 0 ? Number.POSITIVE_INFINITY : 0;
+        if (projected > hourWorst) {
+          hourWorst = projected;
+          hourMetric = 'gpuMem';
+        }
       }
     }
     if (hourWorst > 100 + 1e-9) saturated++;
     if (hourWorst > targetPct + 1e-9) aboveTarget++;
-    if (worst === null || hourWorst > worst.projectedPct) {
-      worst = { atMs: cpu.startMs + h * 3_600_000, metric: hourMetric, projectedPct: Number.isFinite(hourWorst) ? Math.round(hourWorst * 100) / 100 : 1e6 };
+    // Compared with the reported (rounded) figure, so a later hour wins only if it shows as worse.
+    if (worstAt < 0 || hourWorst > worstPct) {
+      worstPct = Number.isFinite(hourWorst) ? Math.round(hourWorst * 100) / 100 : 1e6;
+      worstAt = h;
+      worstMetric = hourMetric;
     }
   }
-  return { hoursObserved: observed, hoursSaturated: saturated, hoursAboveTarget: aboveTarget, worstHour: worst };
+  const worstHour: Backtest['worstHour'] = worstAt < 0 ? null : { atMs: cpu.startMs + worstAt * 3_600_000, metric: worstMetric, projectedPct: worstPct };
+  return { hoursObserved: observed, hoursSaturated: saturated, hoursAboveTarget: aboveTarget, worstHour };
 }
