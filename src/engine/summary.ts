@@ -110,45 +110,130 @@ function summaryRanks(n: number): number[] {
 
 /**
  * Summary of a series' hourly maxima over [windowStartMs, windowEndMs). Same numbers as `digestOf` + `quantile`
- * (tested), without sorting: a selection puts each rank the percentiles read in place, each on the range right of
- * the previous one (≈ 2–3 passes over the values in all), since a sort boxes every element of the copy.
+ * (tested) without sorting, which for a typed array boxes every element. The values are counted into 64 equal-width
+ * buckets between their minimum and maximum (bucket order is value order), which names the bucket holding each rank
+ * the percentiles read; only those buckets' values are gathered, and a selection places the ranks within each.
+ * Comparison-based selection over all values mispredicts a branch on nearly every step; counting does not branch.
  */
+const BUCKETS = 64;
 let scratch = new Float64Array(1024);
+let bucketOfValue = new Uint8Array(1024);
+let gathered = new Float64Array(1024);
+const bucketCount = new Int32Array(BUCKETS);
+const bucketStart = new Int32Array(BUCKETS);
+/** Per bucket: where its gathered values start in `gathered`, or -1 when no rank falls in it. */
+const gatherAt = new Int32Array(BUCKETS);
+const gatherFill = new Int32Array(BUCKETS);
+const rankValue = new Float64Array(16);
 
 export function summarize(series: UtilizationSeries, windowStartMs: number, windowEndMs: number): UtilizationSummary {
   const { values, coverage } = windowValues(series, windowStartMs, windowEndMs);
-  // One reusable buffer: summaries return numbers only, so nothing keeps a reference to it between calls.
-  if (scratch.length < values.length) scratch = new Float64Array(values.length * 2);
-  const buf = scratch;
+  // Reusable buffers: summaries return numbers only, so nothing keeps a reference to them between calls.
+  if (scratch.length < values.length) {
+    scratch = new Float64Array(values.length * 2);
+    bucketOfValue = new Uint8Array(values.length * 2);
+    gathered = new Float64Array(values.length * 2);
+  }
+  const a = scratch;
   let n = 0;
   let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (v !== v) continue;
-    buf[n++] = v;
+    a[n++] = v;
     sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  const a = buf.subarray(0, n);
-  if (n === 0) return summaryFromDigest(series.instanceId, series.metric, { sorted: a, sum }, coverage);
-  let from = 0;
-  for (const rank of summaryRanks(n)) {
-    if (rank === from) selectMin(a, from, n - 1);
-    else select(a, rank, from, n - 1);
-    from = rank + 1;
+  if (n === 0) return summaryFromDigest(series.instanceId, series.metric, { sorted: a.subarray(0, 0), sum }, coverage);
+  const ranks = summaryRanks(n);
+  if (min === max || !Number.isFinite(max - min)) {
+    if (min === max) rankValue.fill(min, 0, ranks.length);
+    else placeBySelection(a.subarray(0, n), ranks, 0);
+  } else {
+    bucketCount.fill(0);
+    const scale = BUCKETS / (max - min);
+    for (let i = 0; i < n; i++) {
+      // (v − min) × scale is monotonic in v under IEEE rounding, so a larger value never lands in a lower bucket.
+      const b = Math.min(BUCKETS - 1, Math.floor(((a[i] as number) - min) * scale));
+      bucketOfValue[i] = b;
+      bucketCount[b] = (bucketCount[b] as number) + 1;
+    }
+    let at = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      bucketStart[b] = at;
+      at += bucketCount[b] as number;
+    }
+    gatherAt.fill(-1);
+    let gatheredLength = 0;
+    let b = 0;
+    for (const rank of ranks) {
+      while (rank >= (bucketStart[b] as number) + (bucketCount[b] as number)) b++;
+      if (gatherAt[b] === -1) {
+        gatherAt[b] = gatheredLength;
+        gatherFill[b] = gatheredLength;
+        gatheredLength += bucketCount[b] as number;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const bi = bucketOfValue[i] as number;
+      if ((gatherAt[bi] as number) >= 0) {
+        gathered[gatherFill[bi] as number] = a[i] as number;
+        gatherFill[bi] = (gatherFill[bi] as number) + 1;
+      }
+    }
+    // Within each needed bucket's gathered values, a selection places the ranks that fall in it.
+    b = 0;
+    let from = 0;
+    for (let r = 0; r < ranks.length; r++) {
+      const rank = ranks[r] as number;
+      let moved = false;
+      while (rank >= (bucketStart[b] as number) + (bucketCount[b] as number)) {
+        b++;
+        moved = true;
+      }
+      const first = bucketStart[b] as number;
+      if (r === 0 || moved) from = 0;
+      const count = bucketCount[b] as number;
+      const segment = gathered.subarray(gatherAt[b] as number, (gatherAt[b] as number) + count);
+      const local = rank - first;
+      if (local === from) selectMin(segment, from, count - 1);
+      else select(segment, local, from, count - 1);
+      from = local + 1;
+      rankValue[r] = segment[local] as number;
+    }
   }
-  // Only the ranks above are in sorted position; quantile() reads nothing else.
-  const d: Digest = { sorted: a, sum };
+  const quantileOf = (q: number) => {
+    const rank = q * (n - 1);
+    const lo = Math.floor(rank);
+    const x = rankValue[ranks.indexOf(lo)] as number;
+    return x + ((rankValue[ranks.indexOf(Math.ceil(rank))] as number) - x) * (rank - lo);
+  };
   return {
     instanceId: series.instanceId,
     metric: series.metric,
     coverage,
     mean: sum / n,
-    p50: quantile(d, 0.5),
-    p90: quantile(d, 0.9),
-    p95: quantile(d, 0.95),
-    p99: quantile(d, 0.99),
-    max: a[n - 1] as number,
+    p50: quantileOf(0.5),
+    p90: quantileOf(0.9),
+    p95: quantileOf(0.95),
+    p99: quantileOf(0.99),
+    max,
   };
+}
+
+/** Puts each of `ranks` (ascending) in sorted position in `a` and records its value in `rankValue` from `into`. */
+function placeBySelection(a: Float64Array, ranks: number[], into: number): void {
+  let from = 0;
+  for (let k = 0; k < ranks.length; k++) {
+    const rank = ranks[k] as number;
+    if (rank === from) selectMin(a, from, a.length - 1);
+    else select(a, rank, from, a.length - 1);
+    from = rank + 1;
+    rankValue[into + k] = a[rank] as number;
+  }
 }
 
 export function summaryFromDigest(instanceId: string, metric: Metric, d: Digest, coverage: Coverage): UtilizationSummary {

@@ -160,16 +160,28 @@ describe('fast summary', () => {
   it('summarize equals the fully sorted digest on random series with gaps', async () => {
     const { summarize, summaryFromDigest, windowValues } = await import('../../src/engine/summary.js');
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.float({ min: 0, max: 100, noNaN: true }), fc.constant(Number.NaN)), { minLength: 1, maxLength: 400 }), (vals) => {
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.float({ min: 0, max: 100, noNaN: true }),
+            fc.constant(Number.NaN),
+            // Many equal values (an idle box), far outliers (GPU memory in MiB) and infinities stress the buckets.
+            fc.constantFrom(0, 2.5, 2.5, 2.5, 100),
+            fc.float({ min: 0, max: 90_000, noNaN: true }),
+            fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+          ),
+          { minLength: 1, maxLength: 400 },
+        ),
+        (vals) => {
         const s = { instanceId: 'x', metric: 'cpu' as const, startMs: 0, max: Float32Array.from(vals), mean: Float32Array.from(vals) };
         const fast = summarize(s, 0, vals.length * 3_600_000);
         const { values, coverage } = windowValues(s, 0, vals.length * 3_600_000);
         const slow = summaryFromDigest('x', 'cpu', digestOf(values), coverage);
         for (const k of ['p50', 'p90', 'p95', 'p99', 'max', 'mean'] as const) {
-          expect(Number.isNaN(fast[k]) ? Number.isNaN(slow[k]) : Math.abs(fast[k] - slow[k]) < 1e-9).toBe(true);
+          expect(Number.isNaN(fast[k]) ? Number.isNaN(slow[k]) : fast[k] === slow[k] || Math.abs(fast[k] - slow[k]) < 1e-9, `${k}: ${fast[k]} vs ${slow[k]}`).toBe(true);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS * 20 }, // cheap, and rank placement has rare paths (a rank second in its bucket)
     );
   });
 });
