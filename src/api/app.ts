@@ -151,11 +151,13 @@ export function createApp(deps: AppDeps) {
   const tooLarge = (c: Context) => problem(c, 413, `request body over ${maxBodyBytes} bytes`);
   const limitStreamedBody = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge });
   // Hono's bodyLimit first asks for the request's body stream, which on Node builds a full fetch Request: a third of
-  // a list call and a sixth of an advice call. GET and HEAD carry no body, and a declared Content-Length is all the
-  // body Node's parser will deliver, so only chunked bodies need counting as they stream.
+  // a list call and a sixth of an advice call. GET and HEAD carry no body, and on Node's server a declared
+  // Content-Length is all the body its parser will deliver, so only chunked bodies need counting as they stream.
+  // Elsewhere (Lambda) the body is already a buffer and Hono's counter costs nothing extra.
   app.use('/v1/*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const length = c.req.header('content-length');
+    const onNodeServer = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    const length = onNodeServer ? c.req.header('content-length') : undefined;
     if (length !== undefined && /^\d{1,15}$/.test(length) && c.req.header('transfer-encoding') === undefined) return Number(length) > maxBodyBytes ? Promise.resolve(tooLarge(c)) : next();
     return limitStreamedBody(c, next);
   });

@@ -13,10 +13,10 @@ const RUNS = process.env['CI'] ? 2000 : 200;
 
 const junk = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('', '-1', '0', '1e309', 'NaN', 'aws', 'gcp', 'azure', 'p95', '%00', '../..', '🙂', 'a'.repeat(600), '2026-W47', 'true', 'null'),
+  fc.constantFrom('', '-1', '0', '1e309', 'NaN', 'aws', 'gcp', 'azure', 'p95', '%00', '../..', '🙂', 'a'.repeat(600), '2026-W47', 'true', 'null', 'summary', 'full'),
   fc.integer({ min: -1e6, max: 1e6 }).map(String),
 );
-const query = fc.dictionary(fc.constantFrom('limit', 'cursor', 'cloud', 'account', 'region', 'type', 'state', 'tag', 'kind', 'sort', 'minMonthlySavingsUsd', 'snapshot', 'purchaseOption', 'format', 'x'), junk, { maxKeys: 5 });
+const query = fc.dictionary(fc.constantFrom('limit', 'cursor', 'cloud', 'account', 'region', 'type', 'state', 'tag', 'kind', 'sort', 'minMonthlySavingsUsd', 'snapshot', 'purchaseOption', 'format', 'view', 'x'), junk, { maxKeys: 5 });
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
 
 async function assertWellFormed(res: Response, method = 'GET') {
