@@ -29,7 +29,7 @@ it('the Lambda handler serves the same app: open health check, bearer auth on /v
   expect(JSON.parse(ok.body)).toMatchObject({ items: [] });
 });
 
-it('the Lambda handler advises, and counts the body itself rather than trusting Content-Length', async () => {
+it('the Lambda handler advises, and refuses an oversized body whatever Content-Length the client claimed', async () => {
   process.env['RIGHTSIZE_DATA_DIR'] = dir;
   process.env['RIGHTSIZE_API_TOKENS'] = 'lambda-token';
   const { handler } = await import('../../functions/api.js');
