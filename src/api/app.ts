@@ -217,11 +217,12 @@ export function createApp(deps: AppDeps) {
   });
 
   app.openapi(createRoute({ method: 'get', path: '/v1/recommendations', tags: ['recommendations'], summary: 'Recommendations, by savings or risk', request: { query: RecommendationsQuery }, responses: json(RecommendationPage, 'recommendations: summary rows, or full ones with ?view=full') }), async (c) => {
+    // The token is read before any store read: a write landing mid-request leaves this page under the old token.
+    const cacheKey = listCacheKey(c);
     const { limit, cursor, snapshot, view, ...filter } = c.req.valid('query');
     const meta = await snapshotFor(snapshot);
     if (!meta) return c.json({ items: [], snapshotId: null }, 200);
     const pageRequest = { limit, ...(cursor ? { cursor } : {}) };
-    const cacheKey = listCacheKey(c);
     const recFilter = defined(filter) as RecommendationFilter;
     let itemsJson: string[];
     let nextCursor: string | undefined;
