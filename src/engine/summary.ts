@@ -149,12 +149,14 @@ export function summarize(series: UtilizationSeries, windowStartMs: number, wind
   }
   if (n === 0) return summaryFromDigest(series.instanceId, series.metric, { sorted: a.subarray(0, 0), sum }, coverage);
   const ranks = summaryRanks(n);
-  if (min === max || !Number.isFinite(max - min)) {
-    if (min === max) rankValue.fill(min, 0, ranks.length);
-    else placeBySelection(a.subarray(0, n), ranks, 0);
+  // Infinite values, or a spread so small its reciprocal overflows, have no usable bucket width.
+  const scale = BUCKETS / (max - min);
+  if (min === max) {
+    rankValue.fill(min, 0, ranks.length);
+  } else if (!Number.isFinite(scale) || !Number.isFinite(max - min)) {
+    placeBySelection(a.subarray(0, n), ranks, 0);
   } else {
     bucketCount.fill(0);
-    const scale = BUCKETS / (max - min);
     for (let i = 0; i < n; i++) {
       // (v − min) × scale is monotonic in v under IEEE rounding, so a larger value never lands in a lower bucket.
       const b = Math.min(BUCKETS - 1, Math.floor(((a[i] as number) - min) * scale));
