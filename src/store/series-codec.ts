@@ -39,3 +39,17 @@ export function decodeSeriesChunk(bytes: Uint8Array, label: string): Utilization
     mean: base64ToF32(s.mean, `${label}: series.${i}.mean`),
   }));
 }
+
+/** Consecutive series of the same instance, grouped (both stores keep an instance's series together). */
+export function* groupByInstance(series: Iterable<UtilizationSeries>): Generator<{ instanceId: string; series: UtilizationSeries[] }> {
+  let current: { instanceId: string; series: UtilizationSeries[] } | undefined;
+  for (const s of series) {
+    if (current && current.instanceId !== s.instanceId) {
+      yield current;
+      current = undefined;
+    }
+    current ??= { instanceId: s.instanceId, series: [] };
+    current.series.push(s);
+  }
+  if (current) yield current;
+}

@@ -12,7 +12,7 @@ import { instanceFromJson, metaFromJson, snapshotMetaOf } from '../rows.js';
 import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, RecommendationFilter, Store } from '../store.js';
 import { ALERT_CLAIM_LEASE_MS } from '../alert-lease.js';
 import { riskKey, savingsKey, snapshotIndexKey } from './keys.js';
-import { decodeSeriesChunk, encodeSeriesChunk } from '../series-codec.js';
+import { decodeSeriesChunk, encodeSeriesChunk, groupByInstance } from '../series-codec.js';
 
 export interface DynamoStoreOptions {
   tableName: string;
@@ -209,16 +209,7 @@ export class DynamoStore implements Store {
     for (let n = 0; n < count && next; n++) {
       const chunk = await next;
       next = n + 1 < count ? this.readSeriesChunk(snapshotId, n + 1) : undefined;
-      let current: { instanceId: string; series: UtilizationSeries[] } | undefined;
-      for (const s of chunk) {
-        if (current && current.instanceId !== s.instanceId) {
-          yield current;
-          current = undefined;
-        }
-        current ??= { instanceId: s.instanceId, series: [] };
-        current.series.push(s);
-      }
-      if (current) yield current;
+      yield* groupByInstance(chunk);
     }
   }
 

@@ -7,6 +7,7 @@ import type { Recommendation, Skip } from '../../domain/recommendation.js';
 import type { Snapshot, SnapshotMeta } from '../../domain/snapshot.js';
 import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { groupByInstance } from '../series-codec.js';
 import { instanceFromJson, metaFromJson, snapshotMetaOf } from '../rows.js';
 import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, RecommendationFilter, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -226,17 +227,10 @@ export class SqliteStore implements Store {
     // Read in one go per call rather than holding an iterator open across awaits: better-sqlite3 forbids other
     // statements on the connection while an iterator is open, and the consumer may query between yields.
     const rows = this.stmts.seriesAll.all(snapshotId) as Row[];
-    let current: { instanceId: string; series: UtilizationSeries[] } | undefined;
-    for (const row of rows) {
-      const series = parseSeries(row);
-      if (current && current.instanceId !== series.instanceId) {
-        yield current;
-        current = undefined;
-      }
-      current ??= { instanceId: series.instanceId, series: [] };
-      current.series.push(series);
-    }
-    if (current) yield current;
+    // Parsed one row at a time as the groups are consumed, so only one instance's arrays are decoded at once.
+    yield* groupByInstance((function* () {
+      for (const row of rows) yield parseSeries(row);
+    })());
   }
 
   async writeResults(results: AnalysisResults): Promise<void> {
