@@ -43,7 +43,7 @@ export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number
   const verb = threshold.kind === 'actual' ? 'has spent' : 'is forecast to spend';
   const title = `Budget ${status.name} ${verb} ${threshold.pct}% of ${usd(status.amountUsd)} (${status.period})`;
   const drivers = status.topDrivers.map((d) => `• ${d.name ?? d.instanceId} (${d.cloud} ${d.type}, ${d.region}): ${usd(d.usd)}`).join('\n') || '—';
-  const recs = plan.picks.map((r) => `• ${r.instanceId}: ${r.currentType} → ${r.recommendedType ?? 'stop'} (${r.kind}) saves ${usd(r.monthlySavingsUsd)}/month, risk ${r.risk}/4`).join('\n');
+  const recs = plan.picks.map((r) => `• ${r.instanceId}: ${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType} (${r.kind}) saves ${usd(r.monthlySavingsUsd)}/month, risk ${r.risk}/4`).join('\n');
   const outcome =
     plan.picks.length === 0
       ? 'No recommendation in this budget’s scope.'

@@ -89,7 +89,7 @@ export function renderSummary(input: SummaryInput): string {
         instances.find((x) => x.id === r.instanceId)?.name ?? r.instanceId,
         `${r.cloud}/${r.region}`,
         r.kind,
-        `${r.currentType} → ${r.recommendedType ?? 'stop'}`,
+        `${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType}`,
         usd(r.monthlyCostNow.actualUsd),
         usd(r.monthlyCostAfter.actualUsd),
         usd(r.monthlySavingsUsd),
@@ -105,7 +105,7 @@ export function renderSummary(input: SummaryInput): string {
     out.push('Cross-cloud alternatives (migrations, nearest region):');
     for (const r of withCrossCloud) {
       const alts = r.crossCloud.map((a) => `${a.cloud} ${a.instanceType} in ${a.region} ${usd(a.monthlyOnDemandUsd)}/mo`).join('; ');
-      out.push(`  ${r.recommendedType ?? r.currentType} (${r.cloud}): ${alts}`);
+      out.push(`  ${r.action === 'stop' ? r.currentType : (r.recommendedType ?? r.currentType)} (${r.cloud}): ${alts}`);
     }
   }
 

@@ -23,6 +23,10 @@ export const BacktestSchema = z.object({
   worstHour: z
     .object({ atMs: z.number().int(), metric: z.string(), projectedPct: z.number() })
     .nullable(),
+  /** CPU: modeled share of the lookback's time (percent) that 5-minute demand would exceed the new type (engine/within-hour.ts). */
+  modeledShareOverPct: z.number().nonnegative().optional(),
+  /** CPU: hours whose mean alone would exceed the new type. */
+  hoursSustainedOver: z.number().int().nonnegative().optional(),
 });
 export type Backtest = z.infer<typeof BacktestSchema>;
 
@@ -55,7 +59,10 @@ export const RecommendationSchema = z.object({
   kind: RecommendationKindSchema,
   action: z.enum(['resize', 'stop']),
   currentType: z.string(),
-  /** Null when the action is to stop the instance. */
+  /**
+   * The type to move to. For a stop (`action: 'stop'`, kind `idle`): the cheapest type that would still carry the
+   * instance if it has to keep running, or null when today's type is already that; costs after are the stop's (0).
+   */
   recommendedType: z.string().nullable(),
   monthlyCostNow: MonthlyCostSchema,
   monthlyCostAfter: MonthlyCostSchema,

@@ -11,12 +11,19 @@ import type { AnalysisResults } from '../store/store.js';
 import type { PoolAccumulator } from './purchase-mix.js';
 import { newPool, type OwnedInPool, planPool, spotReworkOverhead } from './purchase-mix.js';
 import { rightsizeInstance } from './rightsize.js';
+import { evaluatePolicies, type PolicyEvaluation, type SeriesGroups } from './evaluate.js';
+import { settingsFor } from './scope.js';
 import type { EngineSettings } from './settings.js';
+import { CANDIDATE_POLICIES } from './validation.js';
 
 export interface AnalyzeInput {
   meta: SnapshotMeta;
   instances: readonly Instance[];
-  seriesByInstance: Iterable<{ instanceId: string; series: UtilizationSeries[] }> | AsyncIterable<{ instanceId: string; series: UtilizationSeries[] }>;
+  /**
+   * The series grouped by instance. A function is called once per pass: `policy: auto` reads the series twice
+   * (validation, then analysis); a plain iterable is then buffered in memory first.
+   */
+  seriesByInstance: SeriesGroups | (() => SeriesGroups);
   catalog: Catalog;
   settings: EngineSettings;
   /** The analysis clock (unused by the rules today; kept so results can say when they were computed). */
@@ -30,11 +37,41 @@ const POOL_KIND: Record<Cloud, string> = { aws: 'ri', gcp: 'cud', azure: 'reserv
  * pool from the hourly demand after right-sizing. Only per-pool hourly sums are kept across instances, so memory
  * stays flat in the fleet size. Output order is deterministic (independent of input order).
  */
-export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResults> {
+export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResults & { policyEvaluation?: PolicyEvaluation }> {
   const { meta, catalog, settings } = input;
   const windowEndMs = meta.windowEndMs;
   const windowStartMs = Math.max(meta.windowStartMs, windowEndMs - settings.lookbackDays * 24 * HOUR_MS);
   const hours = Math.max(0, Math.round((windowEndMs - windowStartMs) / HOUR_MS));
+  let open: () => SeriesGroups;
+  const source = input.seriesByInstance;
+  const auto = settings.policy === 'auto' || settings.overrides.some((o) => o.settings.policy === 'auto');
+  if (typeof source === 'function') open = source;
+  else if (auto && !Array.isArray(source)) {
+    const buffered: { instanceId: string; series: UtilizationSeries[] }[] = [];
+    for await (const group of source) buffered.push(group);
+    open = () => buffered;
+  } else open = () => source;
+  // auto: validation on the fleet's own history picks each scope's policy before any instance is sized.
+  const chosenByScope = new Map<string, { settings: EngineSettings; policyId: string }>();
+  let evaluation: PolicyEvaluation | undefined;
+  if (auto) {
+    evaluation = await evaluatePolicies({ meta, instances: input.instances, seriesByInstance: open(), catalog, settings });
+    for (const scope of evaluation.scopes) {
+      const policy = CANDIDATE_POLICIES.find((p) => p.id === scope.chosen);
+      if (policy) chosenByScope.set(scope.scope, { settings: policy.settings as EngineSettings, policyId: policy.id });
+    }
+  }
+  const resolved = new Map<string, { settings: EngineSettings; policyId?: string }>();
+  const settingsOf = (instance: Instance) => {
+    const scoped = settingsFor(settings, instance);
+    let r = resolved.get(scoped.scopeKey);
+    if (!r) {
+      const chosen = scoped.settings.policy === 'auto' ? chosenByScope.get(scoped.scopeKey) : undefined;
+      r = chosen ? { settings: { ...scoped.settings, ...chosen.settings }, policyId: chosen.policyId } : { settings: scoped.settings };
+      resolved.set(scoped.scopeKey, r);
+    }
+    return r;
+  };
   const byId = new Map(input.instances.map((i) => [i.id, i]));
   const seen = new Set<string>();
   const recommendations: Recommendation[] = [];
@@ -42,7 +79,18 @@ export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResu
   const pools = new Map<string, PoolAccumulator>();
 
   const handle = (instance: Instance, series: UtilizationSeries[]) => {
-    const result = rightsizeInstance({ snapshotId: meta.id, instance, series, catalog, settings, windowStartMs, windowEndMs });
+    const scoped = settingsOf(instance);
+    const instanceStartMs = Math.max(meta.windowStartMs, windowEndMs - scoped.settings.lookbackDays * 24 * HOUR_MS);
+    const result = rightsizeInstance({
+      snapshotId: meta.id,
+      instance,
+      series,
+      catalog,
+      settings: scoped.settings,
+      windowStartMs: instanceStartMs,
+      windowEndMs,
+      ...(scoped.policyId ? { policyId: scoped.policyId } : {}),
+    });
     if (result.outcome === 'recommendation') recommendations.push(result.recommendation);
     else skips.push(result.skip);
     const currentType = catalog.type(instance.cloud, instance.type);
@@ -52,7 +100,7 @@ export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResu
     }
   };
 
-  for await (const group of input.seriesByInstance) {
+  for await (const group of open()) {
     const instance = byId.get(group.instanceId);
     if (!instance || seen.has(instance.id)) continue;
     seen.add(instance.id);
@@ -71,7 +119,7 @@ export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResu
   const plans = [...pools.values()].map((p) => planPool(p, meta.id, settings, owned.get(p.pool))).sort((a, b) => a.pool.localeCompare(b.pool));
   recommendations.sort((a, b) => a.id.localeCompare(b.id));
   skips.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
-  return { snapshotId: meta.id, recommendations, skips, plans };
+  return { snapshotId: meta.id, recommendations, skips, plans, ...(evaluation ? { policyEvaluation: evaluation } : {}) };
 }
 
 /** Owned reservations grouped by the pool they cover (region and family: AWS regional RIs are size-flexible). */

@@ -89,7 +89,7 @@ export function cheapestFit(
   const d = roundedUp(demand, options.coarse === true);
   const g = d.gpu;
   // Integer grid indices make a cheap key (toFixed in a hot loop costs more than the search it saves).
-  const key = `${cloud}|${region}|${options.current?.name ?? ''}|${options.belowHourlyUsd ?? ''}|${options.coarse ? 'c' : 'f'}|${d.arch}|${d.cpuPerfAssumedEqual ? 1 : 0}|${Math.round(d.cpuBaselineVcpu * 20)}|${Math.round(d.memoryGiB * 4)}|${g ? `${Math.round(g.throughputA100 * 100)}|${Math.round(g.memoryGiBPerGpu * 4)}|${g.vendor}|${g.unused ? 1 : 0}|${g.keepModel ?? ''}|${g.keepCount ?? ''}` : '-'}`;
+  const key = `${cloud}|${region}|${options.current?.name ?? ''}|${options.belowHourlyUsd ?? ''}|${options.coarse ? 'c' : 'f'}|${d.arch}|${d.cpuPerfAssumedEqual ? 1 : 0}|${d.cpuTargetUtil}|${Math.round(d.cpuBaselineVcpu * 20)}|${Math.round(d.memoryGiB * 4)}|${g ? `${Math.round(g.throughputA100 * 100)}|${Math.round(g.memoryGiBPerGpu * 4)}|${g.vendor}|${g.unused ? 1 : 0}|${g.keepModel ?? ''}|${g.keepCount ?? ''}` : '-'}`;
   const cache = memoFor(fitCache, catalog, settings);
   const hit = cache.get(key);
   if (hit !== undefined) return hit === null ? undefined : { candidate: hit.candidate, fit: fitOf(demand, hit.candidate.type, catalog, settings) };

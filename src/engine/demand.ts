@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { InstanceType } from '../domain/instance-type.js';
 import type { UtilizationSummary } from '../domain/utilization.js';
+import type { CpuSizing } from './cpu-sizing.js';
 import type { EngineSettings } from './settings.js';
 
 /**
@@ -9,6 +10,8 @@ import type { EngineSettings } from './settings.js';
  */
 export interface Demand {
   cpuBaselineVcpu: number;
+  /** A candidate fits when it carries cpuBaselineVcpu at or under this share of its CPU capacity (1 − headroom). */
+  cpuTargetUtil: number;
   memoryGiB: number;
   memoryMeasured: boolean;
   arch: InstanceType['arch'];
@@ -23,14 +26,18 @@ export interface Demand {
     keepModel?: string;
     keepCount?: number;
   };
-  /** True when either type lacks a benchmark and vCPUs were treated as equal. */
+  /** True when the current type lacks a benchmark: vCPUs are then counted as equal on every candidate. */
   cpuPerfAssumedEqual: boolean;
 }
 
 export interface DemandInputs {
   type: InstanceType;
-  cpu: UtilizationSummary;
+  cpu: CpuSizing;
+  /** Memory summary, present only with enough coverage; memSaturation when its hours were pegged. */
   mem?: UtilizationSummary;
+  /** The memory statistic the settings name (memStatistic) over the window; the maximum when absent. */
+  memStatisticPct?: number;
+  memSaturated?: { peakMeanPct: number };
   gpu?: UtilizationSummary;
   gpuMem?: UtilizationSummary;
 }
@@ -39,14 +46,23 @@ export function pick(summary: UtilizationSummary, name: 'p90' | 'p95' | 'p99' | 
   return summary[name];
 }
 
-/** Builds the demand of an instance from its summaries and settings. */
+/** Builds the demand of an instance from its CPU sizing, memory and GPU summaries and the settings. */
 export function demandOf(input: DemandInputs, catalog: Catalog, settings: EngineSettings): Demand {
   const { type } = input;
-  const cpuPct = Math.min(100, pick(input.cpu, settings.cpuPercentile));
+  // A type without a benchmark counts its vCPUs as equal on every candidate (fitOf), so its own factor is 1.
   const perf = type.cpuPerfRel ?? 1;
+  let memoryGiB = type.memoryGiB;
+  if (input.mem) {
+    const statPct = Math.min(100, input.memStatisticPct ?? input.mem.max);
+    // Memory grows past today's size only on sustained saturation (pegged hours), sized like a CPU upsize.
+    memoryGiB = input.memSaturated
+      ? type.memoryGiB * (Math.max(input.memSaturated.peakMeanPct, settings.memSaturatedPct) / settings.upsizeTargetPct)
+      : Math.min(type.memoryGiB, type.memoryGiB * (statPct / 100) * (1 + settings.memHeadroomPct / 100));
+  }
   const demand: Demand = {
-    cpuBaselineVcpu: type.vcpu * perf * (cpuPct / 100),
-    memoryGiB: input.mem ? type.memoryGiB * (Math.min(100, input.mem.max) / 100) * (1 + settings.memHeadroomPct / 100) : type.memoryGiB,
+    cpuBaselineVcpu: type.vcpu * perf * (input.cpu.demandPct / 100),
+    cpuTargetUtil: input.cpu.targetUtil,
+    memoryGiB,
     memoryMeasured: input.mem !== undefined,
     arch: type.arch,
     cpuPerfAssumedEqual: type.cpuPerfRel === undefined,
@@ -94,7 +110,7 @@ export function fitOf(demand: Demand, candidate: InstanceType, catalog: Catalog,
   const cpuCap = candidate.vcpu * (demand.cpuPerfAssumedEqual ? 1 : (candidate.cpuPerfRel ?? 1));
   const cpuUtil = demand.cpuBaselineVcpu / cpuCap;
   const memUtil = demand.memoryGiB / candidate.memoryGiB;
-  let fits = cpuUtil <= 1 - settings.cpuHeadroomPct / 100 + 1e-9 && memUtil <= 1 + 1e-9;
+  let fits = cpuUtil <= demand.cpuTargetUtil + 1e-9 && memUtil <= 1 + 1e-9;
   const fit: Fit = { fits, cpuUtil, memUtil };
   if (!fits) return fit;
   if (candidate.arch !== demand.arch && !settings.allowArchChange) return { ...fit, fits: false };

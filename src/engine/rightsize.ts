@@ -2,16 +2,20 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { InstanceType } from '../domain/instance-type.js';
 import type { Instance } from '../domain/instance.js';
 import { IGNORE_TAG } from '../domain/instance.js';
-import type { Recommendation, RecommendationKind, Skip, SkipReason } from '../domain/recommendation.js';
+import type { Backtest, Recommendation, RecommendationKind, Skip, SkipReason } from '../domain/recommendation.js';
 import type { Metric, UtilizationSeries, UtilizationSummary } from '../domain/utilization.js';
+import { HOUR_MS } from '../domain/utilization.js';
 import { backtest } from './backtest.js';
 import { cheapestFit } from './candidates.js';
 import { hourlyCostUsd } from './cost.js';
 import { crossCloudAlternatives } from './cross-cloud.js';
-import type { Demand } from './demand.js';
 import { demandOf, fitOf } from './demand.js';
-import { riskScore } from './risk.js';
-import type { EngineSettings } from './settings.js';
+import { riskOf } from './risk.js';
+import { cpuHeadroomPct, type EngineSettings } from './settings.js';
+import { type CpuSizing, type HourlyWindow, maxPercentilePct, sizeCpu, spikeModelOf } from './cpu-sizing.js';
+import { saturationOf } from './saturation.js';
+import { foldsOf, validateInstance, type ValidationInput } from './validation.js';
+import { exceedanceAt } from './within-hour.js';
 import { summarize } from './summary.js';
 
 export interface RightsizeInput {
@@ -22,6 +26,8 @@ export interface RightsizeInput {
   settings: EngineSettings;
   windowStartMs: number;
   windowEndMs: number;
+  /** The candidate policy auto chose for this instance's scope, named in the evidence. */
+  policyId?: string;
 }
 
 export type RightsizeResult =
@@ -29,6 +35,7 @@ export type RightsizeResult =
   | { outcome: 'skip'; skip: Skip; afterType: InstanceType | null };
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const pctOf = (x: number) => round2(x * 100);
 
 function skip(input: RightsizeInput, reason: SkipReason, detail: string, afterType: InstanceType | null = null): RightsizeResult {
@@ -41,9 +48,17 @@ function summaryJson(s: UtilizationSummary | undefined) {
   return { p50: round2(s.p50), p90: round2(s.p90), p95: round2(s.p95), p99: round2(s.p99), max: round2(s.max), mean: round2(s.mean), points: s.coverage.points, coverage: round2(s.coverage.fraction) };
 }
 
+/** The hourly arrays of one series and the indices of the analysis window in them. */
+function windowOf(s: UtilizationSeries, windowStartMs: number, windowEndMs: number): HourlyWindow {
+  const from = Math.max(0, Math.round((windowStartMs - s.startMs) / HOUR_MS));
+  const to = Math.min(s.max.length, Math.round((windowEndMs - s.startMs) / HOUR_MS));
+  return { mean: s.mean, max: s.max, from, to: Math.max(from, to), startMs: s.startMs };
+}
+
 /**
- * Right-sizes one instance: skip with a reason, or the cheapest fitting type (idle → stop, saturated → upsize,
- * GPU kinds when the GPU is the lever), with evidence, costs, a backtest and cross-cloud alternatives.
+ * Right-sizes one instance: skip with a reason, or the cheapest fitting type (idle → stop, sustained saturation →
+ * upsize, GPU kinds when the GPU is the lever), with evidence, costs, a backtest, out-of-sample validation on its
+ * own history and cross-cloud alternatives.
  */
 export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   const { instance, catalog, settings } = input;
@@ -57,46 +72,68 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   const byMetric: Partial<Record<Metric, UtilizationSeries>> = {};
   for (const s of input.series) byMetric[s.metric] = s;
   const summaries: Partial<Record<Metric, UtilizationSummary>> = {};
+  const thin: string[] = [];
   for (const [metric, s] of Object.entries(byMetric) as [Metric, UtilizationSeries][]) {
     const sum = summarize(s, input.windowStartMs, input.windowEndMs);
-    if (sum.coverage.points > 0) summaries[metric] = sum;
+    if (sum.coverage.points === 0) continue;
+    // Every sized dimension needs the same coverage: a dimension seen for a day is not measured, it is a guess.
+    if (metric !== 'cpu' && (sum.coverage.points < settings.minPoints || sum.coverage.hours < settings.minHours)) {
+      thin.push(`${metric}: ${sum.coverage.points} hourly points (need ≥ ${settings.minPoints}), treated as not measured`);
+      continue;
+    }
+    summaries[metric] = sum;
   }
   const cpu = summaries.cpu;
-  if (!cpu || cpu.coverage.points < settings.minPoints || cpu.coverage.hours < settings.minHours) {
+  const cpuSeries = byMetric.cpu;
+  if (!cpu || !cpuSeries || cpu.coverage.points < settings.minPoints || cpu.coverage.hours < settings.minHours) {
     return skip(input, 'insufficient-data', `${cpu?.coverage.points ?? 0} hourly CPU points; need ≥ ${settings.minPoints} and ≥ ${settings.minHours} h`, type);
   }
+  const cpuWindow = windowOf(cpuSeries, input.windowStartMs, input.windowEndMs);
+  const sizing = sizeCpu(cpuWindow, settings);
+  const memWindow = summaries.mem && byMetric.mem ? windowOf(byMetric.mem, input.windowStartMs, input.windowEndMs) : undefined;
+  const memSaturation = memWindow ? saturationOf(memWindow.mean, memWindow.from, memWindow.to, settings.memSaturatedPct, settings, memWindow.startMs) : undefined;
 
-  const demand = demandOf({ type, cpu, ...(summaries.mem ? { mem: summaries.mem } : {}), ...(summaries.gpu ? { gpu: summaries.gpu } : {}), ...(summaries.gpuMem ? { gpuMem: summaries.gpuMem } : {}) }, catalog, settings);
-  const targetPct = 100 - settings.cpuHeadroomPct;
-  const notes: string[] = [];
+  const demand = demandOf(
+    {
+      type,
+      cpu: sizing,
+      ...(summaries.mem ? { mem: summaries.mem } : {}),
+      ...(memSaturation?.sustained ? { memSaturated: { peakMeanPct: memSaturation.peakMeanPct } } : {}),
+      ...(memWindow ? { memStatisticPct: maxPercentilePct(memWindow, settings.memStatistic) } : {}),
+      ...(summaries.gpu ? { gpu: summaries.gpu } : {}),
+      ...(summaries.gpuMem ? { gpuMem: summaries.gpuMem } : {}),
+    },
+    catalog,
+    settings,
+  );
+  const notes: string[] = [...thin];
   if (!demand.memoryMeasured) notes.push(`memory not measured: kept ≥ current ${type.memoryGiB} GiB`);
-  if (demand.cpuPerfAssumedEqual) notes.push(`no CPU benchmark for ${type.name}: vCPUs treated as equal across types`);
+  if (demand.cpuPerfAssumedEqual) notes.push(`no CPU benchmark for ${type.name}: vCPUs counted as equal on every candidate`);
   if (demand.gpu && !demand.gpu.measured) notes.push('GPU utilization not measured: GPU model and count kept');
 
   const idle =
-    cpu.p95 <= settings.idleCpuP95Pct && cpu.max <= settings.idleCpuMaxPct && (!type.gpu || (demand.gpu?.measured === true && demand.gpu.unused));
-  const saturated = cpu.p99 > settings.saturatedCpuP99Pct || (summaries.mem !== undefined && summaries.mem.max > settings.memSaturatedPct);
+    sizing.method !== 'upsize' && memSaturation?.sustained !== true && cpu.p95 <= settings.idleCpuP95Pct && cpu.max <= settings.idleCpuMaxPct && (!type.gpu || (demand.gpu?.measured === true && demand.gpu.unused));
+  const upsizePath = sizing.method === 'upsize' || memSaturation?.sustained === true;
 
   let afterType: InstanceType | null;
   let kind: RecommendationKind;
   let fitNote: ReturnType<typeof fitOf> | undefined;
+  /** For a stop: the cheapest type that would still carry the instance if it has to keep running. */
+  let keepRunningType: InstanceType | null = null;
   if (idle) {
     afterType = null;
     kind = 'idle';
+    const fallback = cheapestFit(catalog, instance.cloud, instance.region, demand, settings, { current: type });
+    keepRunningType = fallback && fallback.candidate.type.name !== type.name ? fallback.candidate.type : null;
   } else {
-    let sized: Demand = demand;
-    if (saturated) {
-      // Measured utilization is censored at 100 %: size so today's p99 would sit at the target.
-      const censoredPct = Math.max(cpu.p99, cpu[settings.cpuPercentile]);
-      sized = { ...demand, cpuBaselineVcpu: type.vcpu * (demand.cpuPerfAssumedEqual ? 1 : (type.cpuPerfRel ?? 1)) * (Math.min(100, censoredPct) / 100) * (100 / targetPct) };
-      if (summaries.mem && summaries.mem.max > settings.memSaturatedPct) sized.memoryGiB = type.memoryGiB * 1.5;
+    const best = cheapestFit(catalog, instance.cloud, instance.region, demand, settings, { current: type });
+    if (!best) return skip(input, 'no-cheaper-fit', upsizePath ? `saturated (${sizing.why}), but no larger type in the region fits` : 'no type in the region fits the demand', type);
+    if (best.candidate.type.name === type.name) {
+      return skip(input, 'no-cheaper-fit', upsizePath ? 'saturated, but the current type is the cheapest fit of the region' : `the current type is already the cheapest fit (${sizing.why})`, type);
     }
-    const best = cheapestFit(catalog, instance.cloud, instance.region, sized, settings, { current: type });
-    if (!best) return skip(input, 'no-cheaper-fit', saturated ? 'saturated, but no larger type in the region fits' : 'no type in the region fits the demand', type);
-    if (best.candidate.type.name === type.name) return skip(input, 'no-cheaper-fit', 'the current type is already the cheapest fit', type);
     afterType = best.candidate.type;
     fitNote = best.fit;
-    kind = classify(type, afterType, best.candidate.hourlyUsd, odNow);
+    kind = classify(type, afterType, upsizePath);
   }
 
   const hoursPerMonth = settings.hoursPerMonth;
@@ -108,13 +145,55 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     return skip(input, 'no-cheaper-fit', `best fit ${afterType?.name ?? 'stop'} saves ${monthlySavingsUsd} USD/month, under the ${settings.minMonthlySavingsUsd} USD minimum`, type);
   }
 
+  const targetPct = 100 * sizing.targetUtil;
   const bt = backtest(byMetric, type, afterType, catalog, targetPct, demand.cpuPerfAssumedEqual);
-  const risk = kind === 'idle' ? (cpu.coverage.fraction < 0.8 ? 2 : 1) : kind === 'upsize' ? 0 : riskScore(bt, cpu.coverage.fraction, !demand.memoryMeasured);
+  // The new type's CPU capacity as a percent of today's, as the backtest scales it.
+  const perfNow = demand.cpuPerfAssumedEqual ? 1 : (type.cpuPerfRel ?? 1);
+  const capNowPct = 100;
+  const capAfterPct = afterType ? ((afterType.vcpu * (demand.cpuPerfAssumedEqual ? 1 : (afterType.cpuPerfRel ?? 1))) / (type.vcpu * perfNow)) * 100 : 0;
+  const model = spikeModelOf(settings);
+  const shareNowPct = round3(exceedanceAt(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, capNowPct, model) * 100);
+  const shareAfterPct = afterType ? round3(exceedanceAt(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, capAfterPct, model) * 100) : null;
+  let sustainedOver = 0;
+  if (afterType) for (let h = cpuWindow.from; h < cpuWindow.to; h++) if ((cpuWindow.mean[h] as number) > capAfterPct + 1e-9) sustainedOver++;
+  let memoryOverHours = 0;
+  if (afterType && memWindow) {
+    const memCapPct = (afterType.memoryGiB / type.memoryGiB) * 100;
+    for (let h = memWindow.from; h < memWindow.to; h++) if ((memWindow.max[h] as number) > memCapPct + 1e-9) memoryOverHours++;
+  }
+  const backtestOut: Backtest = { ...bt, ...(shareAfterPct !== null ? { modeledShareOverPct: shareAfterPct, hoursSustainedOver: sustainedOver } : {}) };
+
+  const windowHours = cpuWindow.to - cpuWindow.from;
+  const folds = foldsOf(windowHours, settings);
+  const validation = kind === 'idle' ? [] : (validateInstance(validationInputOf(cpuWindow, memWindow, type, settings, actualNow * hoursPerMonth), settings, [settings], folds)[0] ?? []);
+  const testHours = validation.reduce((a, f) => a + f.testHours, 0);
+  const oosPct = testHours === 0 ? null : round3(validation.reduce((a, f) => a + f.shareOverPct * f.testHours, 0) / testHours);
+
+  const gpuNow = type.gpu ? catalog.gpuModel(type.gpu.model) : undefined;
+  const gpuAfter = afterType?.gpu ? catalog.gpuModel(afterType.gpu.model) : undefined;
+  const { risk, factors } = riskOf({
+    idle: kind === 'idle',
+    modeledShareOverPct: shareAfterPct ?? 0,
+    hoursPeakOver: bt.hoursSaturated,
+    hoursSustainedOver: sustainedOver,
+    memoryOverHours,
+    hoursObserved: bt.hoursObserved,
+    coverageFraction: cpu.coverage.fraction,
+    memoryUnmeasuredOnShrink: !demand.memoryMeasured && afterType !== null && afterType.memoryGiB < type.memoryGiB,
+    gpuUnmeasured: demand.gpu?.measured === false,
+    validated: validation.length > 0,
+    outOfSampleOverPct: oosPct,
+    riskBudgetPct: Math.max(settings.riskBudgetPct, settings.fleetRiskBudgetPct),
+    archChange: afterType !== null && afterType.arch !== type.arch,
+    gpuModelChange: afterType?.gpu !== undefined && type.gpu !== undefined && afterType.gpu.model !== type.gpu.model,
+    gpuVendorChange: gpuNow !== undefined && gpuAfter !== undefined && gpuNow.vendor !== gpuAfter.vendor,
+  });
   const crossCloud = settings.crossCloud && kind !== 'idle' ? crossCloudAlternatives(instance, demand, odNow, catalog, settings) : [];
 
+  const percentileShown = settings.cpuPercentile === 'p99.5' ? 'p99' : settings.cpuPercentile;
   const evidence: Record<string, unknown> = {
-    cpuPercentile: settings.cpuPercentile,
-    cpuPct: round2(cpu[settings.cpuPercentile]),
+    cpuPercentile: percentileShown,
+    cpuPct: round2(cpu[percentileShown]),
     cpu: summaryJson(cpu),
     mem: summaryJson(summaries.mem),
     memMaxPct: summaries.mem ? round2(summaries.mem.max) : undefined,
@@ -122,8 +201,34 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     gpu: summaryJson(summaries.gpu),
     gpuPct: summaries.gpu ? round2(summaries.gpu[settings.gpuPercentile]) : undefined,
     gpuMemPeakMiB: summaries.gpuMem ? Math.round(summaries.gpuMem.max) : undefined,
+    sizing: {
+      method: sizing.method,
+      rule: settings.cpuSizing === 'risk' ? `risk budget ${settings.riskBudgetPct} %` : `${settings.cpuPercentile} of hourly maxima, headroom ${cpuHeadroomPct(settings)} %`,
+      why: sizing.why,
+      cpuDemandPctOfCurrent: round2(sizing.demandPct),
+      saturation: {
+        hours: sizing.saturation.hours,
+        hoursObserved: sizing.saturation.hoursObserved,
+        thresholdHourMeanPct: settings.saturatedHourMeanPct,
+        sustained: sizing.saturation.sustained,
+        ...(sizing.saturation.firstAtMs !== null ? { firstAt: new Date(sizing.saturation.firstAtMs).toISOString(), lastAt: new Date(sizing.saturation.lastAtMs ?? sizing.saturation.firstAtMs).toISOString() } : {}),
+      },
+      ...(memSaturation?.sustained ? { memorySaturation: { hours: memSaturation.hours, hoursObserved: memSaturation.hoursObserved, peakMeanPct: round2(memSaturation.peakMeanPct) } } : {}),
+      modeledShareOverCapacityPct: { now: shareNowPct, after: shareAfterPct },
+    },
+    ...(kind === 'upsize'
+      ? {
+          upsizeBuys: `today the modeled 5-minute demand exceeds capacity ${shareNowPct} % of the time (${sizing.saturation.hours} h averaged ≥ ${settings.saturatedHourMeanPct} %); on ${afterType?.name} ${shareAfterPct ?? 0} % (${sustainedOver} h whose mean would exceed it)`,
+        }
+      : {}),
+    outOfSample: {
+      folds: validation,
+      shareOverCapacityPct: oosPct,
+      ...(validation.length === 0 && kind !== 'idle' ? { note: `needs ${settings.validationTrainDays + settings.validationTestDays} days of history; the lookback has ${round2(windowHours / 24)}` } : {}),
+    },
     demand: {
       cpuBaselineVcpu: round2(demand.cpuBaselineVcpu),
+      cpuTargetUtilPct: round2(demand.cpuTargetUtil * 100),
       memoryGiB: round2(demand.memoryGiB),
       ...(demand.gpu ? { gpuA100Equivalents: round2(demand.gpu.throughputA100), gpuMemoryGiBPerGpu: round2(demand.gpu.memoryGiBPerGpu) } : {}),
     },
@@ -132,7 +237,26 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
       : undefined,
     current: { type: type.name, vcpu: type.vcpu, memoryGiB: type.memoryGiB, gpu: type.gpu ?? null },
     recommended: afterType ? { type: afterType.name, vcpu: afterType.vcpu, memoryGiB: afterType.memoryGiB, gpu: afterType.gpu ?? null } : null,
-    settings: { cpuHeadroomPct: settings.cpuHeadroomPct, memHeadroomPct: settings.memHeadroomPct, gpuHeadroomPct: settings.gpuHeadroomPct, lookbackDays: settings.lookbackDays },
+    ...(kind === 'idle'
+      ? {
+          ifKeptRunning: keepRunningType
+            ? { type: keepRunningType.name, vcpu: keepRunningType.vcpu, memoryGiB: keepRunningType.memoryGiB, monthlySavingsUsd: round2((actualNow - (hourlyCostUsd(catalog, instance.cloud, instance.region, keepRunningType.name, instance.lifecycle) ?? odNow)) * hoursPerMonth) }
+            : null,
+        }
+      : {}),
+    risk: { score: risk, factors, scale: '0–4: one point each for time over capacity, a sustained shortfall, thin or unvalidated evidence, a platform change' },
+    settings: {
+      cpuSizing: settings.cpuSizing,
+      riskBudgetPct: settings.riskBudgetPct,
+      peakToMean: settings.peakToMean,
+      peakFloorPct: settings.peakFloorPct,
+      cpuHeadroomPct: cpuHeadroomPct(settings),
+      memStatistic: settings.memStatistic,
+      memHeadroomPct: settings.memHeadroomPct,
+      gpuHeadroomPct: settings.gpuHeadroomPct,
+      lookbackDays: settings.lookbackDays,
+      ...(input.policyId ? { policy: input.policyId } : {}),
+    },
     purchaseOption: instance.lifecycle,
     notes,
   };
@@ -146,17 +270,22 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     kind,
     action: afterType ? 'resize' : 'stop',
     currentType: type.name,
-    recommendedType: afterType?.name ?? null,
+    recommendedType: afterType?.name ?? keepRunningType?.name ?? null,
     monthlyCostNow: { onDemandUsd: round2(odNow * hoursPerMonth), actualUsd: round2(actualNow * hoursPerMonth) },
     monthlyCostAfter: { onDemandUsd: round2(odAfter * hoursPerMonth), actualUsd: round2(actualAfter * hoursPerMonth) },
     monthlySavingsUsd,
     risk,
     evidence: withoutUndefined(evidence),
-    backtest: bt,
+    backtest: backtestOut,
     crossCloud,
-    summary: summaryText(kind, type, afterType, cpu, settings, bt),
+    summary: summaryText(kind, type, afterType, cpu, sizing, settings, backtestOut, oosPct),
   };
   return { outcome: 'recommendation', recommendation, afterType };
+}
+
+/** What validation needs of one instance: its windows, its floor (minVcpu) and its cost. */
+export function validationInputOf(cpu: HourlyWindow, mem: HourlyWindow | undefined, type: InstanceType, settings: EngineSettings, monthlyCostUsd: number): ValidationInput {
+  return { cpu, ...(mem ? { mem } : {}), floorPct: (Math.min(settings.minVcpu, type.vcpu) / type.vcpu) * 100, monthlyCostUsd };
 }
 
 /** Drops undefined fields (recursively through plain objects) so evidence stores and serializes cleanly. */
@@ -169,28 +298,29 @@ function withoutUndefined(value: Record<string, unknown>): Record<string, unknow
   return out;
 }
 
-/** Names the change: GPU kinds first (the GPU is the cost), then modernize (same shape), downsize, upsize. */
-export function classify(current: InstanceType, after: InstanceType, afterHourlyUsd: number, nowHourlyUsd: number): RecommendationKind {
+/**
+ * Names the change: GPU kinds first (the GPU is the cost); `upsize` only on the saturation path; `modernize` for
+ * the same vCPUs and memory at a lower price (a newer generation or another CPU vendor); otherwise `downsize`.
+ */
+export function classify(current: InstanceType, after: InstanceType, saturated: boolean): RecommendationKind {
   if (current.gpu) {
     if (!after.gpu) return 'gpu-to-cpu';
     if (after.gpu.model !== current.gpu.model) return 'gpu-model';
     if (after.gpu.count < current.gpu.count) return 'gpu-fewer';
   }
-  if (afterHourlyUsd > nowHourlyUsd) return 'upsize';
-  if (after.vcpu === current.vcpu && after.memoryGiB === current.memoryGiB && after.generation > current.generation) return 'modernize';
+  if (saturated) return 'upsize';
+  if (after.vcpu === current.vcpu && after.memoryGiB === current.memoryGiB) return 'modernize';
   return 'downsize';
 }
 
-function summaryText(kind: RecommendationKind, type: InstanceType, after: InstanceType | null, cpu: UtilizationSummary, settings: EngineSettings, bt: { hoursSaturated: number; hoursObserved: number }): string {
-  const p = settings.cpuPercentile;
-  const cpuText = `CPU ${p} ${round2(cpu[p])}%`;
-  const btText = `backtest: ${bt.hoursSaturated} of ${bt.hoursObserved} h saturated`;
+function summaryText(kind: RecommendationKind, type: InstanceType, after: InstanceType | null, cpu: UtilizationSummary, sizing: CpuSizing, settings: EngineSettings, bt: Backtest, oosPct: number | null): string {
+  const btText = `backtest: modeled ${bt.modeledShareOverPct ?? 0} % of time over capacity, ${bt.hoursSaturated} of ${bt.hoursObserved} h with peaks over it${oosPct !== null ? `; out of sample ${oosPct} %` : ''}`;
   switch (kind) {
     case 'idle':
-      return `Idle: ${cpuText}, max ${round2(cpu.max)}% over ${cpu.coverage.points} h — stop or terminate ${type.name}.`;
+      return `Idle: CPU p95 ${round2(cpu.p95)}%, max ${round2(cpu.max)}% over ${cpu.coverage.points} h — stop or terminate ${type.name}.`;
     case 'upsize':
-      return `Saturated: CPU p99 ${round2(cpu.p99)}% — move ${type.name} to ${after?.name}; ${btText}.`;
+      return `Saturated: ${sizing.saturation.hours} of ${sizing.saturation.hoursObserved} h averaged ≥ ${settings.saturatedHourMeanPct}% CPU — move ${type.name} to ${after?.name}; ${btText}.`;
     default:
-      return `${kind}: ${type.name} → ${after?.name} (${cpuText}); ${btText}.`;
+      return `${kind}: ${type.name} → ${after?.name} (CPU mean ${round2(cpu.mean)}%, p95 of hourly maxima ${round2(cpu.p95)}%); ${btText}.`;
   }
 }

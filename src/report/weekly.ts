@@ -102,7 +102,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
       count: all.items.length,
       monthlySavingsUsd: r2(all.items.reduce((a, r) => a + Math.max(0, r.monthlySavingsUsd), 0)),
       byKind,
-      top: all.items.slice(0, 10).map((r) => ({ id: r.id, instanceId: r.instanceId, cloud: r.cloud, region: r.region, kind: r.kind, change: `${r.currentType} → ${r.recommendedType ?? 'stop'}`, monthlySavingsUsd: r.monthlySavingsUsd, risk: r.risk, hoursSaturated: r.backtest.hoursSaturated })),
+      top: all.items.slice(0, 10).map((r) => ({ id: r.id, instanceId: r.instanceId, cloud: r.cloud, region: r.region, kind: r.kind, change: `${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType}`, monthlySavingsUsd: r.monthlySavingsUsd, risk: r.risk, hoursSaturated: r.backtest.hoursSaturated })),
     };
     const pp = await store.listPurchasePlans(latest.id);
     plans = {
