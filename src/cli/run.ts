@@ -4,6 +4,7 @@ import { RightsizeError } from '../errors.js';
 import { alertsCommand } from './commands/alerts.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { collectCommand } from './commands/collect.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { pricesCommand } from './commands/prices.js';
 import { reportCommand } from './commands/report.js';
 import { demoCommand } from './commands/demo.js';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   collect: { run: collectCommand, help: 'collect inventory and utilization from the enabled clouds into a snapshot' },
   prices: { run: pricesCommand, help: 'refresh AWS, GCP and Azure prices into the store (laid over the bundled catalog)' },
   analyze: { run: analyzeCommand, help: 'analyze the latest snapshot (or --snapshot ID) and store the results' },
+  evaluate: { run: evaluateCommand, help: 'compare the candidate right-sizing policies out of sample on the latest snapshot (or --snapshot ID)' },
   serve: { run: serveCommand, help: 'serve the HTTP API on the configured host and port' },
   report: { run: reportCommand, help: 'write the weekly cost report (HTML, Markdown, JSON) and store it' },
   alerts: { run: alertsCommand, help: 'evaluate budgets and send each crossed threshold to Slack once' },
@@ -39,7 +41,7 @@ Options:
   --config FILE     config file (default: rightsize.config.{json,yaml} in the current directory)
   --no-serve        demo: exit after the summary instead of serving the API
   --port N          API port (overrides server.port)
-  --snapshot ID     analyze: the snapshot to analyze (default: latest)
+  --snapshot ID     analyze, evaluate: the snapshot to use (default: latest)
   --out DIR         report: write the files under DIR/reports (default: the data directory)
   --json            print machine-readable JSON instead of tables
   --verbose         print stack traces on errors

@@ -124,11 +124,12 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     afterType = null;
     kind = 'idle';
     const fallback = cheapestFit(catalog, instance.cloud, instance.region, demand, settings, { current: type });
-    keepRunningType = fallback && fallback.candidate.type.name !== type.name ? fallback.candidate.type : null;
+    keepRunningType = fallback && fallback.candidate.type.name !== type.name && fallback.candidate.hourlyUsd < odNow ? fallback.candidate.type : null;
   } else {
     const best = cheapestFit(catalog, instance.cloud, instance.region, demand, settings, { current: type });
     if (!best) return skip(input, 'no-cheaper-fit', upsizePath ? `saturated (${sizing.why}), but no larger type in the region fits` : 'no type in the region fits the demand', type);
-    if (best.candidate.type.name === type.name) {
+    // Demand is searched on a small grid rounded up, so a box at today's size can round past it: today's type fits.
+    if (best.candidate.type.name === type.name || (!upsizePath && best.candidate.hourlyUsd >= odNow && !type.gpu)) {
       return skip(input, 'no-cheaper-fit', upsizePath ? 'saturated, but the current type is the cheapest fit of the region' : `the current type is already the cheapest fit (${sizing.why})`, type);
     }
     afterType = best.candidate.type;

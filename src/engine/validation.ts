@@ -44,15 +44,16 @@ export interface PolicyCandidate {
 
 /** The policies validation compares: risk budgets × spike handling × memory rule, and the anchors' percentile rules. */
 export const CANDIDATE_POLICIES: readonly PolicyCandidate[] = [
-  { id: 'risk-0.1', label: 'risk budget 0.1 %', settings: { cpuSizing: 'risk', riskBudgetPct: 0.1 } },
+  { id: 'risk-0.05', label: 'risk budget 0.05 %', settings: { cpuSizing: 'risk', riskBudgetPct: 0.05 } },
+  { id: 'risk-0.1', label: 'risk budget 0.1 % (default)', settings: { cpuSizing: 'risk', riskBudgetPct: 0.1 } },
   { id: 'risk-0.25', label: 'risk budget 0.25 %', settings: { cpuSizing: 'risk', riskBudgetPct: 0.25 } },
   { id: 'risk-0.5', label: 'risk budget 0.5 %', settings: { cpuSizing: 'risk', riskBudgetPct: 0.5 } },
   { id: 'risk-1', label: 'risk budget 1 %', settings: { cpuSizing: 'risk', riskBudgetPct: 1 } },
-  { id: 'risk-2', label: 'risk budget 2 %', settings: { cpuSizing: 'risk', riskBudgetPct: 2 } },
-  { id: 'risk-0.5-peaks-1.5x', label: 'risk 0.5 %, 5-min peaks ≤ 1.5× mean', settings: { cpuSizing: 'risk', riskBudgetPct: 0.5, peakToMean: 1.5, peakFloorPct: 1 } },
-  { id: 'risk-0.5-peaks-3x', label: 'risk 0.5 %, 5-min peaks ≤ 3× mean', settings: { cpuSizing: 'risk', riskBudgetPct: 0.5, peakToMean: 3, peakFloorPct: 5 } },
-  { id: 'risk-0.5-mem-max', label: 'risk 0.5 %, memory max + 15 % (KRR)', settings: { cpuSizing: 'risk', riskBudgetPct: 0.5, memStatistic: 'max' } },
-  { id: 'risk-0.5-mem-p99', label: 'risk 0.5 %, memory p99 + 15 %', settings: { cpuSizing: 'risk', riskBudgetPct: 0.5, memStatistic: 'p99' } },
+  { id: 'risk-0.1-headroom-0', label: 'risk 0.1 %, no headroom', settings: { cpuSizing: 'risk', riskBudgetPct: 0.1, cpuHeadroomPct: 0 } },
+  { id: 'risk-0.1-headroom-20', label: 'risk 0.1 %, 20 % headroom', settings: { cpuSizing: 'risk', riskBudgetPct: 0.1, cpuHeadroomPct: 20 } },
+  { id: 'risk-0.1-peaks-2x', label: 'risk 0.1 %, 5-min peaks ≤ 2× mean + 2', settings: { cpuSizing: 'risk', riskBudgetPct: 0.1, peakToMean: 2, peakFloorPct: 2 } },
+  { id: 'risk-0.1-peaks-4x', label: 'risk 0.1 %, 5-min peaks ≤ 4× mean + 5', settings: { cpuSizing: 'risk', riskBudgetPct: 0.1, peakToMean: 4, peakFloorPct: 5 } },
+  { id: 'risk-0.1-mem-max', label: 'risk 0.1 %, memory max + 15 % (KRR)', settings: { cpuSizing: 'risk', riskBudgetPct: 0.1, memStatistic: 'max' } },
   { id: 'p99.5-headroom-20', label: 'p99.5 of maxima + 20 % (Compute Optimizer)', settings: { cpuSizing: 'percentile', cpuPercentile: 'p99.5', cpuHeadroomPct: 20 } },
   { id: 'p95-headroom-20', label: 'p95 of maxima ≤ 80 % (Azure Advisor)', settings: { cpuSizing: 'percentile', cpuPercentile: 'p95', cpuHeadroomPct: 20 } },
   { id: 'p95-headroom-0', label: 'p95 of maxima, no headroom (KRR CPU)', settings: { cpuSizing: 'percentile', cpuPercentile: 'p95', cpuHeadroomPct: 0 } },

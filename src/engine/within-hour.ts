@@ -20,12 +20,15 @@ export interface SpikeModel {
   peakFloorPct: number;
 }
 
+/** A spread narrower than this is a step at the mean (a slope of 1 / spread would swamp every other hour's sum). */
+const MIN_SPREAD_PCT = 1e-6;
+
 /** Share (0–1) of one hour's 5-minute intervals whose demand exceeds `capPct`. NaN max = not reported. */
 export function hourExceedance(meanPct: number, maxPct: number, capPct: number, model: SpikeModel): number {
   const m = meanPct;
   let u = m * model.peakToMean + model.peakFloorPct;
   if (maxPct === maxPct && maxPct < u) u = maxPct;
-  if (u < m) u = m;
+  if (u < m + MIN_SPREAD_PCT) u = m;
   if (capPct >= u) return 0;
   if (u <= 2 * m) {
     const lo = 2 * m - u;
@@ -86,7 +89,8 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
   constDiff.fill(0, 0, points + 1);
   slopeDiff.fill(0, 0, points + 1);
   const step = GRID_STEP_PCT;
-  const idx = (capPct: number) => Math.min(points, Math.max(0, Math.ceil(capPct / step - 1e-9)));
+  // step is a power of two, so capPct / step is exact and a capacity on the grid gets its own point.
+  const idx = (capPct: number) => Math.min(points, Math.max(0, Math.ceil(capPct / step)));
   let n = 0;
   for (let h = start; h < end; h++) {
     let m = mean[h] as number;
@@ -96,7 +100,7 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
     let u = m * model.peakToMean + model.peakFloorPct;
     const x = h < max.length ? (max[h] as number) : Number.NaN;
     if (x === x && x < u) u = x;
-    if (u < m) u = m;
+    if (u < m + MIN_SPREAD_PCT) u = m;
     const gU = idx(u); // first grid point at or above U: 0 from there
     if (u === m || u <= 2 * m) {
       const lo = 2 * m - u;
@@ -126,8 +130,9 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
     c += constDiff[g] as number;
     s += slopeDiff[g] as number;
     const v = n === 0 ? 0 : (c + s * g * step) / n;
-    // Running sums of ± terms leave rounding dust around 0.
-    share[g] = v < 1e-12 ? 0 : v > 1 ? 1 : v;
+    // Running sums of ± terms leave rounding dust (~1e-9); the true curve never rises, so neither may this one.
+    const clean = v < 1e-9 ? 0 : v > 1 ? 1 : v;
+    share[g] = g > 0 && clean > (share[g - 1] as number) ? (share[g - 1] as number) : clean;
   }
   return { stepPct: step, share, hoursObserved: n };
 }

@@ -1,5 +1,6 @@
-import { barChart, lineChart } from './charts.js';
+import { barChart, frontierChart, lineChart } from './charts.js';
 import { signedPct, signedUsd, usd } from './format.js';
+import { FRONTIER_COLUMNS, frontierRows, scopeHeading, scopeSummary, type PolicyFrontier } from './policy-frontier.js';
 import type { WeeklyReport } from './weekly.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] as string);
@@ -9,6 +10,19 @@ const table = (head: string[], rows: (string | number)[][]) =>
 /** One self-contained HTML file: inline CSS and SVG, no scripts, viewable offline. */
 /** Each channel and its delivery state; a dead or unset webhook shows its reason. */
 const channelCell = (cs: WeeklyReport['budgets'][number]['channels']) => cs.map((c) => `${c.channel} ${c.state}${c.detail && c.state !== 'ok' ? ` (${c.detail})` : ''}`).join('; ') || 'none';
+
+/** Per scope: the frontier chart, a line naming auto's pick and the configured policy, and the table. */
+function frontierSection(f: PolicyFrontier): string {
+  if (f.status === 'unavailable') return `<p>No policy frontier: ${esc(f.reason)}.</p>`;
+  const intro = `<p>Walk-forward validation on snapshot ${esc(f.snapshotId)} (${esc(f.windowStart.slice(0, 10))} → ${esc(f.windowEnd.slice(0, 10))}): each candidate policy sized on ${f.trainDays} days of history, then measured on the next ${f.testDays} days it never saw.</p>`;
+  if (f.scopes.length === 0) return `${intro}<p>No running instance with a CPU series to evaluate.</p>`;
+  return intro + f.scopes
+    .map((s) => {
+      const chart = s.points.length === 0 ? '' : frontierChart(`Policy frontier, ${s.scope}: savings vs time over capacity`, s.points.map((p) => ({ id: p.id, label: p.label, overPct: p.outOfSampleOverPct, savingsPct: p.savingsPct, auto: p.id === s.autoPick, configured: p.id === s.configuredPolicyId })), s.budgetPct);
+      return `<h3>${esc(scopeHeading(s))}</h3>${chart}<p>${esc(scopeSummary(s))}</p>${s.points.length === 0 ? '' : table([...FRONTIER_COLUMNS], frontierRows(s))}`;
+    })
+    .join('\n');
+}
 
 export function renderHtml(r: WeeklyReport): string {
   const s = r.spend;
@@ -25,6 +39,8 @@ ${lineChart('Daily spend, last 14 days', s.daily.map((d) => ({ label: d.day, val
 <h2>Top recommendations</h2>
 ${barChart('Recommendations by kind (count)', Object.entries(r.recommendations.byKind).sort().map(([k, n]) => ({ label: k, values: [n] })), ['recommendations']).replace(/\$/g, '')}
 ${table(['instance', 'where', 'kind', 'change', 'saves/month', 'risk', 'backtest h saturated'], r.recommendations.top.map((t) => [t.instanceId, `${t.cloud}/${t.region}`, t.kind, t.change, usd(t.monthlySavingsUsd), `${t.risk}/4`, t.hoursSaturated]))}
+<h2>Right-sizing policy frontier</h2>
+${frontierSection(r.policyFrontier)}
 <h2>Purchase plans</h2><p>${r.purchasePlans.pools} pools, ${r.purchasePlans.withCommitment} with a commitment: ${usd(r.purchasePlans.allOnDemandMonthlyUsd)}/month all on-demand → ${usd(r.purchasePlans.recommendedMonthlyUsd)}/month planned.</p>
 ${table(['pool', 'commitments', 'saves/month vs today'], r.purchasePlans.top.map((p) => [p.pool, p.commitments, usd(p.monthlySavingsUsd)]))}
 <h2>Budgets</h2>${r.budgets.length === 0 ? '<p>No budgets configured.</p>' : table(['budget', 'period', 'amount', 'actual', 'forecast', 'thresholds crossed', 'alert channels'], r.budgets.map((b) => [b.name, b.period, usd(b.amountUsd), usd(b.actualUsd), usd(b.forecastUsd), b.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || '—', channelCell(b.channels)]))}

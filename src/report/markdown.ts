@@ -1,4 +1,5 @@
 import { signedPct, signedUsd, usd } from './format.js';
+import { FRONTIER_COLUMNS, frontierRows, scopeHeading, scopeSummary, type PolicyFrontier } from './policy-frontier.js';
 import type { WeeklyReport } from './weekly.js';
 
 const cell = (s: unknown) => String(s ?? '').replace(/\|/g, '\\|');
@@ -6,6 +7,14 @@ const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join('
 
 /** Each channel and its delivery state; a dead or unset webhook shows its reason. */
 const channelCell = (cs: WeeklyReport['budgets'][number]['channels']) => cs.map((c) => `${c.channel} ${c.state}${c.detail && c.state !== 'ok' ? ` (${c.detail})` : ''}`).join('; ') || 'none';
+
+/** Per scope: a line naming auto's pick and the configured policy, and the frontier as a table. */
+function frontierSection(f: PolicyFrontier): string {
+  if (f.status === 'unavailable') return `No policy frontier: ${cell(f.reason)}.`;
+  const intro = `Walk-forward validation on snapshot \`${cell(f.snapshotId)}\` (${f.windowStart.slice(0, 10)} → ${f.windowEnd.slice(0, 10)}): each candidate policy sized on ${f.trainDays} days, then measured on the next ${f.testDays} days it never saw.`;
+  if (f.scopes.length === 0) return `${intro}\n\nNo running instance with a CPU series to evaluate.`;
+  return [intro, ...f.scopes.map((s) => [`### ${cell(scopeHeading(s))}`, cell(scopeSummary(s)), ...(s.points.length === 0 ? [] : [table([...FRONTIER_COLUMNS], frontierRows(s))])].join('\n\n'))].join('\n\n');
+}
 
 export function renderMarkdown(r: WeeklyReport): string {
   const s = r.spend;
@@ -31,6 +40,10 @@ Median CPU p95 ${r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a'}%, median me
 ## Top recommendations
 
 ${table(['instance', 'where', 'kind', 'change', 'saves/month', 'risk', 'h saturated'], r.recommendations.top.map((t) => [t.instanceId, `${t.cloud}/${t.region}`, t.kind, t.change, usd(t.monthlySavingsUsd), `${t.risk}/4`, t.hoursSaturated]))}
+
+## Right-sizing policy frontier
+
+${frontierSection(r.policyFrontier)}
 
 ## Purchase plans
 

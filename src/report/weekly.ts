@@ -7,6 +7,7 @@ import type { Instance } from '../domain/instance.js';
 import type { SnapshotMeta } from '../domain/snapshot.js';
 import { dailySpend, ledgerEntries, spendBetween } from '../engine/ledger.js';
 import type { Store } from '../store/store.js';
+import { policyFrontierFor, type PolicyFrontier } from './policy-frontier.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { slackSummary } from './slack-summary.js';
@@ -33,6 +34,8 @@ export interface WeeklyReport {
   };
   utilization: FleetUtilization;
   recommendations: { count: number; monthlySavingsUsd: number; byKind: Record<string, number>; top: { id: string; instanceId: string; cloud: string; region: string; kind: string; change: string; monthlySavingsUsd: number; risk: number; hoursSaturated: number }[] };
+  /** Walk-forward validation of the candidate right-sizing policies on the snapshot's own history. */
+  policyFrontier: PolicyFrontier;
   purchasePlans: { pools: number; withCommitment: number; allOnDemandMonthlyUsd: number; recommendedMonthlyUsd: number; top: { pool: string; commitments: string; monthlySavingsUsd: number }[] };
   budgets: BudgetStatusDetail[];
   dataQuality: { scopes: { cloud: string; account: string; region: string; status: string; message?: string }[]; skipsByReason: Record<string, number>; unpricedInstances: number };
@@ -116,6 +119,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     utilization = await fleetUtilization(store, catalog, latest.id, config.report.gpuTargetUtilizationPct);
   }
   const budgets = await budgetStatuses({ store, catalog, budgets: config.budgets, nowMs });
+  const policyFrontier = await policyFrontierFor({ store, catalog, settings: config.engine, snapshotId: latest?.id });
   return {
     // The ISO week holding most of the 7-day window: a Monday-morning run reports the week that just ended.
     isoWeek: window.isoWeek,
@@ -134,6 +138,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     },
     utilization,
     recommendations: rec,
+    policyFrontier,
     purchasePlans: plans,
     budgets,
     dataQuality: { scopes: (latest?.scopes ?? []).filter((s) => s.status !== 'ok').map((s) => ({ cloud: s.cloud, account: s.account, region: s.region, status: s.status, ...(s.message ? { message: s.message } : {}) })), skipsByReason, unpricedInstances: unpriced },
