@@ -162,6 +162,19 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     const memCapPct = (afterType.memoryGiB / type.memoryGiB) * 100;
     for (let h = memWindow.from; h < memWindow.to; h++) if ((memWindow.max[h] as number) > memCapPct + 1e-9) memoryOverHours++;
   }
+  // GPU work is throughput: an hour whose GPU use would not fit the new GPUs runs longer, so it counts as a shortfall.
+  let gpuOverHours = 0;
+  const gpuSeries = summaries.gpu ? byMetric.gpu : undefined;
+  if (afterType && gpuSeries && type.gpu) {
+    const relNow = catalog.gpuModel(type.gpu.model)?.relThroughput ?? 1;
+    const relAfter = afterType.gpu ? (catalog.gpuModel(afterType.gpu.model)?.relThroughput ?? 1) : 0;
+    const factor = relAfter === 0 ? Number.POSITIVE_INFINITY : (type.gpu.count * relNow) / ((afterType.gpu?.count ?? 1) * relAfter);
+    const g = windowOf(gpuSeries, input.windowStartMs, input.windowEndMs);
+    for (let h = g.from; h < g.to; h++) {
+      const v = g.max[h] as number;
+      if (v === v && v > 0 && v * factor > 100 + 1e-9) gpuOverHours++;
+    }
+  }
   const backtestOut: Backtest = { ...bt, ...(shareAfterPct !== null ? { modeledShareOverPct: shareAfterPct, hoursSustainedOver: sustainedOver } : {}) };
 
   const windowHours = cpuWindow.to - cpuWindow.from;
@@ -178,9 +191,10 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     hoursPeakOver: bt.hoursSaturated,
     hoursSustainedOver: sustainedOver,
     memoryOverHours,
+    gpuOverHours,
     hoursObserved: bt.hoursObserved,
     coverageFraction: cpu.coverage.fraction,
-    memoryUnmeasuredOnShrink: !demand.memoryMeasured && afterType !== null && afterType.memoryGiB < type.memoryGiB,
+    memoryUnmeasured: !demand.memoryMeasured,
     gpuUnmeasured: demand.gpu?.measured === false,
     validated: validation.length > 0,
     outOfSampleOverPct: oosPct,
@@ -279,7 +293,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     evidence: withoutUndefined(evidence),
     backtest: backtestOut,
     crossCloud,
-    summary: summaryText(kind, type, afterType, cpu, sizing, settings, backtestOut, oosPct),
+    summary: summaryText(kind, type, afterType ?? keepRunningType, cpu, sizing.saturation.sustained ? `${sizing.saturation.hours} of ${sizing.saturation.hoursObserved} h averaged ≥ ${settings.saturatedHourMeanPct}% CPU` : `${memSaturation?.hours ?? 0} of ${memSaturation?.hoursObserved ?? 0} h averaged ≥ ${settings.memSaturatedPct}% memory`, backtestOut, oosPct),
   };
   return { outcome: 'recommendation', recommendation, afterType };
 }
@@ -314,13 +328,13 @@ export function classify(current: InstanceType, after: InstanceType, saturated: 
   return 'downsize';
 }
 
-function summaryText(kind: RecommendationKind, type: InstanceType, after: InstanceType | null, cpu: UtilizationSummary, sizing: CpuSizing, settings: EngineSettings, bt: Backtest, oosPct: number | null): string {
+function summaryText(kind: RecommendationKind, type: InstanceType, after: InstanceType | null, cpu: UtilizationSummary, saturated: string, bt: Backtest, oosPct: number | null): string {
   const btText = `backtest: modeled ${bt.modeledShareOverPct ?? 0} % of time over capacity, ${bt.hoursSaturated} of ${bt.hoursObserved} h with peaks over it${oosPct !== null ? `; out of sample ${oosPct} %` : ''}`;
   switch (kind) {
     case 'idle':
-      return `Idle: CPU p95 ${round2(cpu.p95)}%, max ${round2(cpu.max)}% over ${cpu.coverage.points} h — stop or terminate ${type.name}.`;
+      return `Idle: CPU p95 ${round2(cpu.p95)}%, max ${round2(cpu.max)}% over ${cpu.coverage.points} h — stop or terminate ${type.name}${after ? ` (or, if it must keep running, ${after.name})` : ''}.`;
     case 'upsize':
-      return `Saturated: ${sizing.saturation.hours} of ${sizing.saturation.hoursObserved} h averaged ≥ ${settings.saturatedHourMeanPct}% CPU — move ${type.name} to ${after?.name}; ${btText}.`;
+      return `Saturated: ${saturated} — move ${type.name} to ${after?.name}; ${btText}.`;
     default:
       return `${kind}: ${type.name} → ${after?.name} (CPU mean ${round2(cpu.mean)}%, p95 of hourly maxima ${round2(cpu.p95)}%); ${btText}.`;
   }

@@ -118,9 +118,9 @@ describe('right-sizing properties', () => {
         const rec = r.recommendation;
         const after = r.afterType;
         if (rec.kind !== 'upsize') checked.shrinks++;
-        const demand = rec.evidence['demand'] as { cpuBaselineVcpu: number; memoryGiB: number; gpuA100Equivalents?: number; gpuMemoryGiBPerGpu?: number };
+        const demand = rec.evidence['demand'] as { cpuBaselineVcpu: number; cpuTargetUtilPct: number; memoryGiB: number; gpuA100Equivalents?: number; gpuMemoryGiBPerGpu?: number };
         const perfEqual = t.cpuPerfRel === undefined;
-        const cap = after.vcpu * (perfEqual ? 1 : (after.cpuPerfRel ?? 1)) * 0.8;
+        const cap = after.vcpu * (perfEqual ? 1 : (after.cpuPerfRel ?? 1)) * (demand.cpuTargetUtilPct / 100);
         if (rec.kind !== 'upsize') {
           expect(cap + 0.01).toBeGreaterThanOrEqual(demand.cpuBaselineVcpu);
           expect(after.memoryGiB + 0.01).toBeGreaterThanOrEqual(demand.memoryGiB);
@@ -136,6 +136,12 @@ describe('right-sizing properties', () => {
         expect(rec.risk).toBeGreaterThanOrEqual(0);
         expect(rec.risk).toBeLessThanOrEqual(4);
         expect(rec.backtest.hoursSaturated).toBeLessThanOrEqual(rec.backtest.hoursAboveTarget);
+        // No upsize without sustained saturation, and the evidence names the pegged hours.
+        if (rec.kind === 'upsize') {
+          const sizing = rec.evidence['sizing'] as { saturation: { sustained: boolean; hours: number } };
+          const memSat = (rec.evidence['sizing'] as { memorySaturation?: unknown }).memorySaturation;
+          expect(sizing.saturation.sustained || memSat !== undefined).toBe(true);
+        }
       }),
       { numRuns: RUNS },
     );
