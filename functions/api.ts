@@ -18,6 +18,7 @@ async function build(): Promise<LambdaHandler> {
       store,
       catalog,
       advise: (request) => adviseInstances(request, catalog, config.engine),
+      settings: config.engine,
       // Lambda is reachable from outside: never without tokens (with none configured every /v1 request gets 403).
       auth: { tokenSha256: config.auth.tokenSha256 },
       cors: { origins: config.server.corsOrigins },

@@ -8,17 +8,19 @@ import { requestId } from 'hono/request-id';
 import type { Catalog, PriceFilter } from '../catalog/catalog.js';
 import type { Recommendation } from '../domain/recommendation.js';
 import type { AdviceOption, AdviceRequest } from '../engine/advice.js';
+import { defaultEngineSettings, type EngineSettings } from '../engine/settings.js';
 import { summarize } from '../engine/summary.js';
 import { InvalidCursorError } from '../store/cursor.js';
 import type { InstanceFilter, RecommendationFilter, Store } from '../store/store.js';
 import type { AuthOptions } from './auth.js';
 import { bearerAuth } from './auth.js';
 import { docsPage } from './docs.js';
-import { problem, zodErrors } from './problem.js';
+import { problem, validationProblem } from './problem.js';
 import { RecommendationSummarySchema, summarizeRecommendation } from './recommendation-summary.js';
+import { policyEvaluationRoutes } from './routes/policy-evaluation.js';
 import type { BudgetStatus } from './schemas.js';
 import {
-  AdviceBody, BudgetStatusSchema, IdParam, InstancesQuery, IsoWeekParam, JsonObject, NameParam, PageOf, PageQuery, PoolParam, PricesQuery, ProblemSchema,
+  AdviceBody, BudgetStatusSchema, ErrorResponses, IdParam, InstancesQuery, IsoWeekParam, JsonObject, NameParam, PageOf, PageQuery, PoolParam, PricesQuery,
   RecommendationsQuery, ReportQuery,
 } from './schemas.js';
 
@@ -26,6 +28,8 @@ export interface AppDeps {
   store: Store;
   catalog: Catalog;
   advise: (request: AdviceRequest) => AdviceOption[];
+  /** Engine settings for /v1/policy-evaluation (the configured `engine`); default: the engine's defaults. */
+  settings?: EngineSettings;
   budgets?: { list(): Promise<BudgetStatus[]>; get(name: string): Promise<BudgetStatus | undefined> };
   auth: AuthOptions;
   cors?: { origins: string[] };
@@ -35,16 +39,10 @@ export interface AppDeps {
   logger?: (line: string) => void;
 }
 
-const errorResponses = {
-  400: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'invalid input; `errors` names each failing field' },
-  401: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'missing bearer token' },
-  403: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'token not accepted' },
-  404: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'not found' },
-} as const;
 const RecommendationPage = z
   .object({ items: z.array(z.union([RecommendationSummarySchema, JsonObject])), nextCursor: z.string().optional(), snapshotId: z.string().nullable() })
   .openapi('RecommendationPage');
-const json = (schema: z.ZodType, description: string) => ({ 200: { content: { 'application/json': { schema } }, description }, ...errorResponses });
+const json = (schema: z.ZodType, description: string) => ({ 200: { content: { 'application/json': { schema } }, description }, ...ErrorResponses });
 
 /**
  * JSON with a strong ETag of the serialized body, answering 304 to a matching If-None-Match. Hashing the string we
@@ -126,17 +124,7 @@ const REPORT_TYPES = { json: 'application/json', html: 'text/html; charset=utf-8
  * @example const app = createApp({ store, catalog, advise: (r) => adviseInstances(r, catalog), auth: { tokenSha256 } });
  */
 export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const target = (result as { target?: string }).target ?? 'input';
-        const where = target === 'json' ? 'body' : target;
-        const errors = zodErrors(result.error as unknown as z.ZodError, where);
-        return problem(c, 400, `invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
-      }
-      return undefined;
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: validationProblem });
   const budgets = deps.budgets ?? { list: async () => [], get: async () => undefined };
   const listCache = new BodyCache(512);
 
@@ -289,6 +277,8 @@ export function createApp(deps: AppDeps) {
     if (!status) return problem(c, 404, `budget ${name} not found`) as never;
     return c.json(status, 200);
   });
+
+  app.route('/', policyEvaluationRoutes({ store: deps.store, catalog: deps.catalog, settings: deps.settings ?? defaultEngineSettings() }));
 
   const sendReport = async (c: Context, isoWeek: string, format: keyof typeof REPORT_TYPES) => {
     const blob = await deps.store.getBlob(`reports/weekly/${isoWeek}.${format}`);

@@ -1,4 +1,5 @@
-import type { Context } from 'hono';
+import type { Hook } from '@hono/zod-openapi';
+import type { Context, Env } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
@@ -43,3 +44,14 @@ export function problem(c: Context, status: ContentfulStatusCode, detail: string
 export function zodErrors(error: z.ZodError, where: string): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
 }
+
+/**
+ * The `defaultHook` of every OpenAPIHono app and route module: a failed validation is a 400 problem naming each
+ * failing field (`query.limit`, `body.gpu.model`).
+ */
+export const validationProblem: Hook<unknown, Env, string, Response | undefined> = (result, c) => {
+  if (result.success) return undefined;
+  const where = result.target === 'json' ? 'body' : result.target;
+  const errors = zodErrors(result.error as unknown as z.ZodError, where);
+  return problem(c, 400, `invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+};

@@ -103,3 +103,50 @@ export const ProblemSchema = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .openapi('Problem');
+
+/** The error responses every /v1 route documents, each a problem+json body. */
+export const ErrorResponses = {
+  400: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'invalid input; `errors` names each failing field' },
+  401: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'missing bearer token' },
+  403: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'token not accepted' },
+  404: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'not found' },
+} as const;
+
+export const PolicyEvaluationQuery = PageQuery.pick({ snapshot: true });
+
+/** One candidate policy's out-of-sample standing (engine/validation.ts PolicyScore). */
+export const PolicyScoreSchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    instances: z.number().int().openapi({ description: 'instances with at least one fold' }),
+    folds: z.number().int().openapi({ description: 'instance-folds measured' }),
+    savingsPct: z.number().openapi({ description: 'monthly cost saved in capacity terms, percent' }),
+    outOfSampleOverPct: z.number().openapi({ description: 'out of sample: share of test time over the chosen capacity, percent' }),
+    hoursSustainedOver: z.number().int().openapi({ description: 'test hours whose mean alone was over the chosen capacity' }),
+    upsizes: z.number().int().openapi({ description: 'instances the policy sized above today\'s capacity' }),
+    withinBudget: z.boolean().openapi({ description: 'outOfSampleOverPct within the scope\'s fleetRiskBudgetPct' }),
+  })
+  .openapi('PolicyScore');
+
+export const ScopeEvaluationSchema = z
+  .object({
+    scope: z.string().openapi({ description: '`fleet`, or `overrides:<i>,<j>` for instances matching those engine overrides' }),
+    instances: z.number().int(),
+    folds: z.number().int(),
+    budgetPct: z.number().openapi({ description: 'the scope\'s fleetRiskBudgetPct' }),
+    scores: z.array(PolicyScoreSchema),
+    chosen: z.string().nullable().openapi({ description: 'what `policy: auto` picks: the cheapest within the budget, else the least time over capacity; null without any fold' }),
+  })
+  .openapi('ScopeEvaluation');
+
+export const PolicyEvaluationSchema = z
+  .object({
+    snapshotId: z.string(),
+    windowStartMs: z.number().int(),
+    windowEndMs: z.number().int(),
+    trainDays: z.number().int(),
+    testDays: z.number().int(),
+    scopes: z.array(ScopeEvaluationSchema),
+  })
+  .openapi('PolicyEvaluation');

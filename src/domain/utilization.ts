@@ -70,6 +70,8 @@ export const UtilizationSummarySchema = z.object({
   p90: z.number(),
   p95: z.number(),
   p99: z.number(),
+  /** Compute Optimizer's default threshold (p99.5); memory is sized on it by default. */
+  p995: z.number(),
   max: z.number(),
 });
 export type UtilizationSummary = z.infer<typeof UtilizationSummarySchema>;

@@ -1,7 +1,8 @@
 import { saturationOf, type Saturation } from './saturation.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
-import { digestOf, quantile } from './summary.js';
-import { exceedanceCurve, requiredCapacityPct, type SpikeModel } from './within-hour.js';
+import { HOUR_MS } from '../domain/utilization.js';
+import { summarize } from './summary.js';
+import { type ExceedanceCurve, exceedanceCurve, requiredCapacityPct, type SpikeModel } from './within-hour.js';
 
 /** Hourly Average and Maximum of one dimension and the hours [from, to) to read; index 0 is at startMs. */
 export interface HourlyWindow {
@@ -26,15 +27,20 @@ export interface CpuSizing {
   /** The statistic the rule read: the percentile of hourly maxima, or the capacity the risk budget allows. */
   ruleValuePct: number;
   why: string;
+  /** The window's exceedance curve under the scope's spike model, when risk sizing built it. */
+  curve?: ExceedanceCurve;
 }
 
 export function spikeModelOf(settings: Pick<EngineSettings, 'peakToMean' | 'peakFloorPct'>): SpikeModel {
   return { peakToMean: settings.peakToMean, peakFloorPct: settings.peakFloorPct };
 }
 
-/** A percentile of the hourly maxima in the window (linear interpolation between closest ranks). */
-export function maxPercentilePct(w: HourlyWindow, percentile: keyof typeof PERCENTILE_RANK): number {
-  return quantile(digestOf(w.max.subarray(Math.max(0, w.from), Math.min(w.to, w.max.length))), PERCENTILE_RANK[percentile]);
+const SUMMARY_KEY = { p90: 'p90', p95: 'p95', p99: 'p99', 'p99.5': 'p995', max: 'max' } as const;
+
+/** A percentile of the hourly maxima in hours [from, to) of the window (linear interpolation between closest ranks). */
+export function maxPercentilePct(w: HourlyWindow, percentile: keyof typeof PERCENTILE_RANK, from = w.from, to = w.to): number {
+  const s = summarize({ instanceId: '', metric: 'cpu', startMs: w.startMs, max: w.max, mean: w.mean }, w.startMs + from * HOUR_MS, w.startMs + to * HOUR_MS);
+  return s[SUMMARY_KEY[percentile]];
 }
 
 /**
@@ -58,8 +64,9 @@ export function sizeCpu(w: HourlyWindow, settings: EngineSettings): CpuSizing {
   const targetUtil = 1 - cpuHeadroomPct(settings) / 100;
   let ruleValuePct: number;
   let why: string;
+  let curve: ExceedanceCurve | undefined;
   if (settings.cpuSizing === 'risk') {
-    const curve = exceedanceCurve(w.mean, w.max, w.from, w.to, spikeModelOf(settings));
+    curve = exceedanceCurve(w.mean, w.max, w.from, w.to, spikeModelOf(settings));
     ruleValuePct = requiredCapacityPct(curve, settings.riskBudgetPct / 100);
     why = `smallest capacity whose modeled 5-minute demand exceeds it ≤ ${settings.riskBudgetPct} % of the time: ${round2(ruleValuePct)} % of today's`;
   } else {
@@ -68,12 +75,12 @@ export function sizeCpu(w: HourlyWindow, settings: EngineSettings): CpuSizing {
   }
   const p95 = settings.shrinkOnlyBelowCpuP95Pct < 100 ? maxPercentilePct(w, 'p95') : 0;
   if (p95 > settings.shrinkOnlyBelowCpuP95Pct) {
-    return { method: 'held', demandPct: 100 * targetUtil, targetUtil, saturation, ruleValuePct, why: `CPU p95 of hourly maxima ${round2(p95)} % is over the ${settings.shrinkOnlyBelowCpuP95Pct} % shrink threshold: today's capacity kept` };
+    return { method: 'held', demandPct: 100 * targetUtil, targetUtil, saturation, ruleValuePct, ...(curve ? { curve } : {}), why: `CPU p95 of hourly maxima ${round2(p95)} % is over the ${settings.shrinkOnlyBelowCpuP95Pct} % shrink threshold: today's capacity kept` };
   }
   if (ruleValuePct / targetUtil > 100) {
-    return { method: 'held', demandPct: 100 * targetUtil, targetUtil, saturation, ruleValuePct, why: `${why}, over today's capacity without sustained saturation (${saturation.hours} pegged hours): today's capacity kept` };
+    return { method: 'held', demandPct: 100 * targetUtil, targetUtil, saturation, ruleValuePct, ...(curve ? { curve } : {}), why: `${why}, over today's capacity without sustained saturation (${saturation.hours} pegged hours): today's capacity kept` };
   }
-  return { method: settings.cpuSizing, demandPct: ruleValuePct, targetUtil, saturation, ruleValuePct, why };
+  return { method: settings.cpuSizing, demandPct: ruleValuePct, targetUtil, saturation, ruleValuePct, why, ...(curve ? { curve } : {}) };
 }
 
 function round2(x: number): number {

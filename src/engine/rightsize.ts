@@ -12,10 +12,10 @@ import { crossCloudAlternatives } from './cross-cloud.js';
 import { demandOf, fitOf } from './demand.js';
 import { riskOf } from './risk.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
-import { type CpuSizing, type HourlyWindow, maxPercentilePct, sizeCpu, spikeModelOf } from './cpu-sizing.js';
+import { type CpuSizing, type HourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
 import { saturationOf } from './saturation.js';
 import { foldsOf, validateInstance, type ValidationInput } from './validation.js';
-import { exceedanceAt } from './within-hour.js';
+import { exceedanceCurve } from './within-hour.js';
 import { summarize } from './summary.js';
 
 export interface RightsizeInput {
@@ -99,7 +99,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
       cpu: sizing,
       ...(summaries.mem ? { mem: summaries.mem } : {}),
       ...(memSaturation?.sustained ? { memSaturated: { peakMeanPct: memSaturation.peakMeanPct } } : {}),
-      ...(memWindow ? { memStatisticPct: maxPercentilePct(memWindow, settings.memStatistic) } : {}),
+      ...(summaries.mem ? { memStatisticPct: summaries.mem[settings.memStatistic === 'p99.5' ? 'p995' : settings.memStatistic] } : {}),
       ...(summaries.gpu ? { gpu: summaries.gpu } : {}),
       ...(summaries.gpuMem ? { gpuMem: summaries.gpuMem } : {}),
     },
@@ -152,9 +152,11 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   const perfNow = demand.cpuPerfAssumedEqual ? 1 : (type.cpuPerfRel ?? 1);
   const capNowPct = 100;
   const capAfterPct = afterType ? ((afterType.vcpu * (demand.cpuPerfAssumedEqual ? 1 : (afterType.cpuPerfRel ?? 1))) / (type.vcpu * perfNow)) * 100 : 0;
-  const model = spikeModelOf(settings);
-  const shareNowPct = round3(exceedanceAt(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, capNowPct, model) * 100);
-  const shareAfterPct = afterType ? round3(exceedanceAt(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, capAfterPct, model) * 100) : null;
+  // Read on the curve's 0.25-point grid at or below the capacity: never more optimistic than the exact share.
+  const curve = sizing.curve ?? exceedanceCurve(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, spikeModelOf(settings));
+  const shareAt = (capPct: number) => round3((curve.share[Math.min(curve.share.length - 1, Math.floor(capPct / curve.stepPct + 1e-9))] as number) * 100);
+  const shareNowPct = shareAt(capNowPct);
+  const shareAfterPct = afterType ? shareAt(capAfterPct) : null;
   let sustainedOver = 0;
   if (afterType) for (let h = cpuWindow.from; h < cpuWindow.to; h++) if ((cpuWindow.mean[h] as number) > capAfterPct + 1e-9) sustainedOver++;
   let memoryOverHours = 0;
@@ -200,7 +202,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     outOfSampleOverPct: oosPct,
     riskBudgetPct: Math.max(settings.riskBudgetPct, settings.fleetRiskBudgetPct),
     archChange: afterType !== null && afterType.arch !== type.arch,
-    gpuModelChange: afterType?.gpu !== undefined && type.gpu !== undefined && afterType.gpu.model !== type.gpu.model,
+    gpuModelChange: afterType !== null && type.gpu !== undefined && afterType.gpu?.model !== type.gpu.model,
     gpuVendorChange: gpuNow !== undefined && gpuAfter !== undefined && gpuNow.vendor !== gpuAfter.vendor,
   });
   const crossCloud = settings.crossCloud && kind !== 'idle' ? crossCloudAlternatives(instance, demand, odNow, catalog, settings) : [];

@@ -6,7 +6,7 @@
  *     an hour's GPU use would not fit the new GPUs (GPU work is throughput: it would run longer);
  *  3. thin or unvalidated evidence: CPU coverage under 80 %, memory or GPU not measured, no
  *     walk-forward fold (lookback shorter than train + test days), or a fold over the risk budget out of sample;
- *  4. a platform change: CPU architecture, GPU model or GPU vendor.
+ *  4. a platform change: CPU architecture, GPU model (a GPU removed counts), GPU vendor.
  * Idle stops carry 1 (stopping serves nothing afterwards) plus thin evidence.
  */
 export interface RiskInputs {

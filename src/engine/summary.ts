@@ -50,7 +50,7 @@ export function quantile(d: Digest, q: number): number {
   return a + (b - a) * (rank - lo);
 }
 
-export const PERCENTILE_Q = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, max: 1 } as const;
+export const PERCENTILE_Q = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p995: 0.995, max: 1 } as const;
 export type PercentileName = keyof typeof PERCENTILE_Q;
 
 /**
@@ -98,7 +98,7 @@ function summaryRanks(n: number): number[] {
   let ranks = ranksCache.get(n);
   if (!ranks) {
     const set = new Set<number>([n - 1]);
-    for (const q of [0.5, 0.9, 0.95, 0.99]) {
+    for (const q of [0.5, 0.9, 0.95, 0.99, 0.995]) {
       set.add(Math.floor(q * (n - 1)));
       set.add(Math.ceil(q * (n - 1)));
     }
@@ -222,6 +222,7 @@ export function summarize(series: UtilizationSeries, windowStartMs: number, wind
     p90: quantileOf(0.9),
     p95: quantileOf(0.95),
     p99: quantileOf(0.99),
+    p995: quantileOf(0.995),
     max,
   };
 }
@@ -249,6 +250,7 @@ export function summaryFromDigest(instanceId: string, metric: Metric, d: Digest,
     p90: quantile(d, 0.9),
     p95: quantile(d, 0.95),
     p99: quantile(d, 0.99),
+    p995: quantile(d, 0.995),
     max: n === 0 ? Number.NaN : (d.sorted[n - 1] as number),
   };
 }

@@ -1,9 +1,8 @@
 import { HOUR_MS } from '../domain/utilization.js';
-import { PERCENTILE_RANK, type HourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
+import { type HourlyWindow, maxPercentilePct, spikeModelOf } from './cpu-sizing.js';
 import { saturationOf } from './saturation.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
-import { digestOf, quantile } from './summary.js';
-import { exceedanceCurve, requiredCapacityPct, type ExceedanceCurve } from './within-hour.js';
+import { exceedanceAt, exceedanceCurve, requiredCapacityPct, type ExceedanceCurve } from './within-hour.js';
 
 /**
  * Walk-forward validation on an instance's own history: size on a training window, then measure the next days
@@ -89,14 +88,19 @@ interface PolicyScratch {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+function observedHours(mean: Float32Array, from: number, to: number): number {
+  let n = 0;
+  for (let h = from; h < to && h < mean.length; h++) if ((mean[h] as number) === (mean[h] as number)) n++;
+  return n;
+}
+
 /** Memory capacity a policy sizes on the training days, percent of today's (undefined when unmeasured). */
 function memCapacityPct(mem: HourlyWindow | undefined, from: number, to: number, settings: EngineSettings): number | undefined {
   if (!mem) return undefined;
   const sat = saturationOf(mem.mean, from, to, settings.memSaturatedPct, settings, mem.startMs);
   if (sat.sustained) return (Math.max(sat.peakMeanPct, settings.memSaturatedPct) / settings.upsizeTargetPct) * 100;
-  const d = digestOf(mem.max.subarray(from, to));
-  if (d.sorted.length === 0) return undefined;
-  const stat = Math.min(100, quantile(d, PERCENTILE_RANK[settings.memStatistic]));
+  const stat = Math.min(100, maxPercentilePct(mem, settings.memStatistic, from, to));
+  if (Number.isNaN(stat)) return undefined;
   return Math.min(100, stat * (1 + settings.memHeadroomPct / 100));
 }
 
@@ -112,8 +116,8 @@ export function validateInstance(input: ValidationInput, base: EngineSettings, p
     const train: HourlyWindow = { ...cpu, from: cpu.from + fold.trainFrom, to: cpu.from + fold.trainTo };
     const testFrom = cpu.from + fold.testFrom;
     const testTo = cpu.from + fold.testTo;
-    const testCurve = exceedanceCurve(cpu.mean, cpu.max, testFrom, testTo, measure);
-    if (testCurve.hoursObserved === 0 || saturationOf(cpu.mean, train.from, train.to, 101, base, cpu.startMs).hoursObserved === 0) continue;
+    const testHours = observedHours(cpu.mean, testFrom, testTo);
+    if (testHours === 0 || observedHours(cpu.mean, train.from, train.to) === 0) continue;
     const curves = new Map<string, ExceedanceCurve>();
     const percentiles = new Map<string, number>();
     const scratch: PolicyScratch[] = policies.map((p) => {
@@ -130,12 +134,12 @@ export function validateInstance(input: ValidationInput, base: EngineSettings, p
           rule = requiredCapacityPct(curve, p.riskBudgetPct / 100);
         } else {
           let v = percentiles.get(p.cpuPercentile);
-          if (v === undefined) percentiles.set(p.cpuPercentile, (v = Math.min(100, quantile(digestOf(cpu.max.subarray(train.from, train.to)), PERCENTILE_RANK[p.cpuPercentile]))));
+          if (v === undefined) percentiles.set(p.cpuPercentile, (v = Math.min(100, maxPercentilePct(train, p.cpuPercentile))));
           rule = v;
         }
         capacityPct = Math.min(100, rule / (1 - cpuHeadroomPct(p) / 100));
         if (p.shrinkOnlyBelowCpuP95Pct < 100) {
-          const p95 = quantile(digestOf(cpu.max.subarray(train.from, train.to)), 0.95);
+          const p95 = maxPercentilePct(train, 'p95');
           if (p95 > p.shrinkOnlyBelowCpuP95Pct) capacityPct = 100;
         }
       }
@@ -143,9 +147,8 @@ export function validateInstance(input: ValidationInput, base: EngineSettings, p
       return { capacityPct: Math.max(capacityPct, input.floorPct), memCapacityPct: mem };
     });
     scratch.forEach((s, i) => {
-      // The test curve is read at the grid point at or below the capacity: never more optimistic than the exact value.
-      const g = Math.min(testCurve.share.length - 1, Math.floor(s.capacityPct / testCurve.stepPct + 1e-9));
-      let shareOver = testCurve.share[g] as number;
+      // Exact at the capacity chosen, so a policy scores the same alone (a recommendation's own folds) as among many.
+      let shareOver = exceedanceAt(cpu.mean, cpu.max, testFrom, testTo, s.capacityPct, measure);
       let sustained = 0;
       for (let h = testFrom; h < testTo; h++) if ((cpu.mean[h] as number) > s.capacityPct) sustained++;
       const mem = input.mem;
@@ -168,7 +171,7 @@ export function validateInstance(input: ValidationInput, base: EngineSettings, p
         ...(s.memCapacityPct !== undefined ? { memCapacityPct: round3(s.memCapacityPct) } : {}),
         shareOverPct: round3(shareOver * 100),
         hoursSustainedOver: sustained,
-        testHours: testCurve.hoursObserved,
+        testHours,
         upsized: s.capacityPct > 100 + 1e-9 || (s.memCapacityPct ?? 0) > 100 + 1e-9,
       });
     });

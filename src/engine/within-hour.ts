@@ -62,6 +62,8 @@ const GRID_STEP_PCT = 0.25;
 const GRID_MAX_PCT = 400;
 let constDiff = new Float64Array(0);
 let slopeDiff = new Float64Array(0);
+let hourMean = new Float64Array(0);
+let hourTop = new Float64Array(0);
 
 /**
  * The whole exceedance curve in one pass (O(hours + grid)): each hour is 1 below its spread, a straight line
@@ -69,16 +71,26 @@ let slopeDiff = new Float64Array(0);
  * running sums give every grid point exactly.
  */
 export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: number, to: number, model: SpikeModel): ExceedanceCurve {
-  let top = 0;
   const end = Math.min(to, mean.length);
   const start = Math.max(0, from);
+  // First pass: each hour's mean and spread top (kept), and the highest top, which sizes the grid.
+  if (hourMean.length < end - start) {
+    hourMean = new Float64Array((end - start) * 2);
+    hourTop = new Float64Array((end - start) * 2);
+  }
+  let n = 0;
+  let top = 0;
   for (let h = start; h < end; h++) {
-    const m = mean[h] as number;
+    let m = mean[h] as number;
     if (m !== m) continue;
-    let u = (m < 0 ? 0 : m) * model.peakToMean + model.peakFloorPct;
+    if (m < 0) m = 0;
+    let u = m * model.peakToMean + model.peakFloorPct;
     const x = h < max.length ? (max[h] as number) : Number.NaN;
     if (x === x && x < u) u = x;
-    if (u < m) u = m;
+    if (u < m + MIN_SPREAD_PCT) u = m;
+    hourMean[n] = m;
+    hourTop[n] = u;
+    n++;
     if (u > top) top = u;
   }
   const points = Math.min(Math.ceil(GRID_MAX_PCT / GRID_STEP_PCT), Math.ceil(top / GRID_STEP_PCT)) + 2;
@@ -91,16 +103,9 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
   const step = GRID_STEP_PCT;
   // step is a power of two, so capPct / step is exact and a capacity on the grid gets its own point.
   const idx = (capPct: number) => Math.min(points, Math.max(0, Math.ceil(capPct / step)));
-  let n = 0;
-  for (let h = start; h < end; h++) {
-    let m = mean[h] as number;
-    if (m !== m) continue;
-    if (m < 0) m = 0;
-    n++;
-    let u = m * model.peakToMean + model.peakFloorPct;
-    const x = h < max.length ? (max[h] as number) : Number.NaN;
-    if (x === x && x < u) u = x;
-    if (u < m + MIN_SPREAD_PCT) u = m;
+  for (let i = 0; i < n; i++) {
+    const m = hourMean[i] as number;
+    const u = hourTop[i] as number;
     const gU = idx(u); // first grid point at or above U: 0 from there
     if (u === m || u <= 2 * m) {
       const lo = 2 * m - u;

@@ -3,6 +3,7 @@ import { withExtraTypes } from '../catalog/extend.js';
 import { createHash } from 'node:crypto';
 import { analyzeSnapshot } from '../engine/analyze.js';
 import { evaluatePolicies, type PolicyEvaluation } from '../engine/evaluate.js';
+import { CANDIDATE_POLICIES } from '../engine/validation.js';
 import type { EngineSettings } from '../engine/settings.js';
 import { RightsizeError } from '../errors.js';
 import type { AnalysisResults, Store } from '../store/store.js';
@@ -41,9 +42,10 @@ export async function analyzeStored(input: { store: Store; catalog: Catalog; set
   return results;
 }
 
-/** Where a snapshot's policy evaluation is kept; the settings' fingerprint is part of it, so a changed config re-evaluates. */
+/** Where a snapshot's policy evaluation is kept; the settings' and candidates' fingerprint is part of it, so a changed config re-evaluates. */
 export function policyEvaluationKey(snapshotId: string, settings: EngineSettings): string {
-  return `policy-evaluations/${snapshotId}/${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16)}.json`;
+  // The candidate list is part of the key: a release that changes the candidates evaluates afresh.
+  return `policy-evaluations/${snapshotId}/${createHash('sha256').update(JSON.stringify([settings, CANDIDATE_POLICIES])).digest('hex').slice(0, 16)}.json`;
 }
 
 /**

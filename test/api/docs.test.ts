@@ -28,10 +28,10 @@ it('the docs page renders in headless Chromium with every route visible and no c
     const res = await page.goto(`${server.url}/docs`);
     expect(res?.status()).toBe(200);
     const text = await page.locator('body').innerText();
-    for (const route of ['/v1/recommendations', '/v1/advice', '/v1/instances/{id}', '/v1/purchase-plans', '/v1/prices', '/v1/budgets', '/v1/reports/weekly/{isoWeek}', '/v1/snapshots']) {
+    for (const route of ['/v1/recommendations', '/v1/advice', '/v1/instances/{id}', '/v1/purchase-plans', '/v1/prices', '/v1/budgets', '/v1/reports/weekly/{isoWeek}', '/v1/snapshots', '/v1/policy-evaluation']) {
       expect(text).toContain(route);
     }
-    expect(await page.locator('section.route').count()).toBe(13);
+    expect(await page.locator('section.route').count()).toBe(14);
     expect(errors).toEqual([]);
   } finally {
     await browser.close();

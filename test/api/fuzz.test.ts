@@ -34,7 +34,7 @@ async function assertWellFormed(res: Response, method = 'GET') {
   }
 }
 
-const GET_ROUTES = ['/v1/snapshots', '/v1/instances', '/v1/recommendations', '/v1/purchase-plans', '/v1/prices', '/v1/budgets', '/v1/reports/weekly/latest'];
+const GET_ROUTES = ['/v1/snapshots', '/v1/instances', '/v1/recommendations', '/v1/purchase-plans', '/v1/prices', '/v1/budgets', '/v1/reports/weekly/latest', '/v1/policy-evaluation'];
 const PARAM_ROUTES = ['/v1/instances/', '/v1/recommendations/', '/v1/purchase-plans/', '/v1/budgets/', '/v1/reports/weekly/'];
 
 describe('fuzzing: no 5xx, and every 4xx is well-formed problem+json', () => {

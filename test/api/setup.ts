@@ -34,6 +34,7 @@ export async function makeApi(options: { bodyLimitBytes?: number } = {}) {
     store,
     catalog,
     advise: (r) => adviseInstances(r, catalog),
+    settings: defaultEngineSettings(),
     auth: { tokenSha256: [hashToken(TOKEN)] },
     bodyLimitBytes: options.bodyLimitBytes ?? 16 * 1024,
     logger: (line) => logs.push(line),

@@ -11,6 +11,10 @@ import { loadCatalog } from '../../src/catalog/load.js';
 import { BudgetSchema, ConfigSchema } from '../../src/config.js';
 import { demoHistorySnapshots, generateDemoFleet } from '../../src/demo/fleet.js';
 import { analyzeSnapshot } from '../../src/engine/analyze.js';
+import { evaluatePolicies, type PolicyEvaluation } from '../../src/engine/evaluate.js';
+import { CANDIDATE_POLICIES } from '../../src/engine/validation.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { buildWeeklyReport, reportWindow, writeWeeklyReport } from '../../src/report/weekly.js';
 import type { Recommendation } from '../../src/domain/recommendation.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -31,6 +35,9 @@ let dir: string;
 let out: Awaited<ReturnType<typeof writeWeeklyReport>>;
 let pastWeek: Awaited<ReturnType<typeof buildWeeklyReport>>;
 let awsRecs: Recommendation[] = [];
+let emptyStore: Awaited<ReturnType<typeof buildWeeklyReport>>;
+/** The configured settings evaluated as they are (a candidate laying nothing over them), next to every candidate. */
+let asConfigured: PolicyEvaluation;
 const catalog = loadCatalog();
 const config = ConfigSchema.parse({ budgets: [{ name: 'fleet', amountUsd: 450000 }, { name: 'aws-small', amountUsd: 50000, scope: { cloud: 'aws' }, channels: [{ slackWebhook: { env: 'SLACK' } }] }] });
 
@@ -45,7 +52,11 @@ beforeAll(async () => {
   out = await writeWeeklyReport({ store, catalog, config, nowMs: NOW, link: 'https://rightsize.example/v1/reports/weekly/latest' });
   pastWeek = await buildWeeklyReport({ store, catalog, config, nowMs: NOW, isoWeek: '2026-W46' });
   awsRecs = (await scopedRecommendations(store, config.budgets)).get('aws-small') ?? [];
+  asConfigured = await evaluatePolicies({ meta: fleet, instances: fleet.instances, seriesByInstance: store.seriesByInstance(fleet.id), catalog, settings: config.engine, policies: [{ id: 'as-configured', label: 'as configured', settings: {} }] });
   await store.close();
+  const empty = openSqliteStore({ dataDir: path.join(dir, 'empty') });
+  emptyStore = await buildWeeklyReport({ store: empty, catalog, config, nowMs: NOW });
+  await empty.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -86,6 +97,61 @@ describe('weekly report', () => {
     expect(prior).toBeCloseTo(pastWeek.report.spend.lastWeekUsd, 0);
   });
 
+  it('shows the right-sizing policy frontier: a point and a row per candidate, auto\'s pick and the configured policy marked', () => {
+    const f = out.report.policyFrontier;
+    if (f.status !== 'ok') throw new Error(`no frontier: ${f.reason}`);
+    expect(f.snapshotId).toBe(out.report.snapshotId);
+    expect(f.scopes.map((s) => s.scope)).toEqual(['fleet']);
+    const fleet = f.scopes[0]!;
+    expect(fleet.points.map((p) => p.id)).toEqual(CANDIDATE_POLICIES.map((p) => p.id));
+    expect(fleet.budgetPct).toBe(config.engine.fleetRiskBudgetPct);
+    // auto: the within-budget point saving most, found here without the engine's chooser.
+    const within = fleet.points.filter((p) => p.outOfSampleOverPct <= fleet.budgetPct);
+    expect(within.length).toBeGreaterThan(0);
+    expect(fleet.points.find((p) => p.id === fleet.autoPick)?.savingsPct).toBe(Math.max(...within.map((p) => p.savingsPct)));
+    // The configured (fixed) policy's point scores exactly what the configured settings score on their own.
+    expect(fleet.policy).toBe('fixed');
+    const configured = fleet.points.find((p) => p.id === fleet.configuredPolicyId);
+    const own = asConfigured.scopes[0]?.scores[0];
+    expect(configured && { savingsPct: configured.savingsPct, over: configured.outOfSampleOverPct }).toEqual(own && { savingsPct: own.savingsPct, over: own.outOfSampleOverPct });
+
+    const html = out.html.slice(out.html.indexOf('<h2>Right-sizing policy frontier</h2>'), out.html.indexOf('<h2>Purchase plans</h2>'));
+    const svg = html.match(/<svg class="chart frontier"[\s\S]*?<\/svg>/g) ?? [];
+    expect(svg).toHaveLength(1);
+    expect(svg[0]!.match(/<circle class="policy[ "]/g)).toHaveLength(CANDIDATE_POLICIES.length);
+    expect([...svg[0]!.matchAll(/<circle class="policy auto[^"]*" data-policy="([^"]+)"/g)].map((m) => m[1])).toEqual([fleet.autoPick]);
+    expect([...svg[0]!.matchAll(/<circle class="policy[^"]*configured" data-policy="([^"]+)"/g)].map((m) => m[1])).toEqual([fleet.configuredPolicyId]);
+    expect(svg[0]!.match(/<line class="budget"/g)).toHaveLength(1);
+    expect(html.match(/<tr><td>/g)).toHaveLength(CANDIDATE_POLICIES.length);
+    expect(html).toContain(`auto picks ${fleet.autoPick} (`);
+
+    const md = out.markdown.slice(out.markdown.indexOf('## Right-sizing policy frontier'), out.markdown.indexOf('## Purchase plans'));
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| policy |'));
+    expect(rows.map((r) => r.split(' | ')[0]!.slice(2))).toEqual(CANDIDATE_POLICIES.map((p) => p.id));
+    expect(rows.filter((r) => r.includes('auto pick')).map((r) => r.split(' | ')[0]!.slice(2))).toEqual([fleet.autoPick]);
+    expect(md).toContain(`configured policy: fixed (runs as ${fleet.configuredPolicyId})`);
+  });
+
+  it('says why there is no frontier when the store holds no snapshot', () => {
+    expect(emptyStore.report.policyFrontier).toEqual({ status: 'unavailable', snapshotId: null, reason: 'no snapshot in the store yet' });
+    expect(emptyStore.markdown).toContain('## Right-sizing policy frontier\n\nNo policy frontier: no snapshot in the store yet.');
+    expect(emptyStore.html).toContain('<h2>Right-sizing policy frontier</h2>\n<p>No policy frontier: no snapshot in the store yet.</p>');
+  });
+
+  it('escapes the frontier\'s strings in HTML and Markdown', () => {
+    const f = out.report.policyFrontier;
+    if (f.status !== 'ok') throw new Error('no frontier');
+    const evil = '<img src=x onerror=alert(1)>|x';
+    const scope = { ...f.scopes[0]!, scope: evil, points: f.scopes[0]!.points.map((p, i) => (i === 0 ? { ...p, id: evil, label: evil } : p)) };
+    const report = { ...out.report, policyFrontier: { ...f, scopes: [{ ...scope, autoPick: evil }] } };
+    const html = renderHtml(report);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;|x');
+    const md = renderMarkdown(report);
+    expect(md).not.toMatch(/[^\\]\|x/);
+    expect(md).toContain('<img src=x onerror=alert(1)>\\|x');
+  });
+
   it('matches the golden Markdown, JSON and Slack summary', () => {
     golden('weekly-report.md', out.markdown);
     golden('weekly-report.json', out.json);
@@ -118,13 +184,17 @@ describe('weekly report', () => {
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(`file://${file}`);
       const charts = page.locator('svg.chart');
-      expect(await charts.count()).toBe(3);
-      for (let i = 0; i < 3; i++) {
+      expect(await charts.count()).toBe(4);
+      for (let i = 0; i < 4; i++) {
         const box = await charts.nth(i).boundingBox();
         expect(box?.width).toBeGreaterThan(100);
-        expect(await charts.nth(i).locator('rect, path').count()).toBeGreaterThan(0);
+        expect(await charts.nth(i).locator('rect, path, circle').count()).toBeGreaterThan(0);
       }
-      expect(await page.locator('h2').allInnerTexts()).toEqual(['Spend', 'Fleet utilization', 'Top recommendations', 'Purchase plans', 'Budgets', 'Data quality']);
+      // The frontier: one visible dot per candidate policy.
+      const dots = page.locator('svg.frontier circle.policy');
+      expect(await dots.count()).toBe(CANDIDATE_POLICIES.length);
+      for (let i = 0; i < CANDIDATE_POLICIES.length; i++) expect((await dots.nth(i).boundingBox())?.width).toBeGreaterThan(0);
+      expect(await page.locator('h2').allInnerTexts()).toEqual(['Spend', 'Fleet utilization', 'Top recommendations', 'Right-sizing policy frontier', 'Purchase plans', 'Budgets', 'Data quality']);
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
     } finally {

@@ -16,6 +16,7 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
     store,
     catalog,
     advise: (request) => adviseInstances(request, catalog, config.engine),
+    settings: config.engine,
     budgets: {
       list: () => budgetStatuses({ store, catalog, budgets: config.budgets, nowMs: ctx.nowMs() }),
       get: async (name) => (await budgetStatuses({ store, catalog, budgets: config.budgets.filter((b) => b.name === name), nowMs: ctx.nowMs() }))[0],
