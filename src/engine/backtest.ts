@@ -25,7 +25,8 @@ export function backtest(
     return { hoursObserved: observed, hoursSaturated: 0, hoursAboveTarget: 0, worstHour: null };
   }
   const perfNow = cpuPerfAssumedEqual ? 1 : (current.cpuPerfRel ?? 1);
-  const perfNew = cpuPerfAssumedEqual ? 1 : (candidate.cpuPerfRel ?? 1);
+  // A faster candidate is credited no more than today's per-vCPU speed (demand.ts, cpuPerfCeiling).
+  const perfNew = cpuPerfAssumedEqual ? 1 : Math.min(candidate.cpuPerfRel ?? 1, perfNow);
   const cpuFactor = (current.vcpu * perfNow) / (candidate.vcpu * perfNew);
   const memMax = series.mem?.max;
   const memFactor = current.memoryGiB / candidate.memoryGiB;

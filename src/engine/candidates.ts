@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Cloud } from '../domain/cloud.js';
 import type { InstanceType } from '../domain/instance-type.js';
 import type { Demand, Fit } from './demand.js';
-import { fitOf } from './demand.js';
+import { creditedPerf, fitOf } from './demand.js';
 import type { EngineSettings } from './settings.js';
 
 export interface PricedType {
@@ -89,7 +89,7 @@ export function cheapestFit(
   const d = roundedUp(demand, options.coarse === true);
   const g = d.gpu;
   // Integer grid indices make a cheap key (toFixed in a hot loop costs more than the search it saves).
-  const key = `${cloud}|${region}|${options.current?.name ?? ''}|${options.belowHourlyUsd ?? ''}|${options.coarse ? 'c' : 'f'}|${d.arch}|${d.cpuPerfAssumedEqual ? 1 : 0}|${d.cpuTargetUtil}|${Math.round(d.cpuBaselineVcpu * 20)}|${Math.round(d.memoryGiB * 4)}|${g ? `${Math.round(g.throughputA100 * 100)}|${Math.round(g.memoryGiBPerGpu * 4)}|${g.vendor}|${g.unused ? 1 : 0}|${g.keepModel ?? ''}|${g.keepCount ?? ''}` : '-'}`;
+  const key = `${cloud}|${region}|${options.current?.name ?? ''}|${options.belowHourlyUsd ?? ''}|${options.coarse ? 'c' : 'f'}|${d.arch}|${d.cpuPerfAssumedEqual ? 1 : 0}|${d.cpuPerfCeiling}|${d.cpuTargetUtil}|${Math.round(d.cpuBaselineVcpu * 20)}|${Math.round(d.memoryGiB * 4)}|${g ? `${Math.round(g.throughputA100 * 100)}|${Math.round(g.memoryGiBPerGpu * 4)}|${g.vendor}|${g.unused ? 1 : 0}|${g.keepModel ?? ''}|${g.keepCount ?? ''}` : '-'}`;
   const cache = memoFor(fitCache, catalog, settings);
   const hit = cache.get(key);
   if (hit !== undefined) return hit === null ? undefined : { candidate: hit.candidate, fit: fitOf(demand, hit.candidate.type, catalog, settings) };
@@ -106,12 +106,14 @@ const frontierCache: Memo<PricedType[]> = new WeakMap();
  * full price-ordered list — a dominated fit would have a cheaper dominating fit before it — but the frontier is a
  * few dozen types instead of hundreds.
  */
-function cpuFrontier(catalog: Catalog, cloud: Cloud, region: string, settings: EngineSettings, current: InstanceType | undefined, perfEqual: boolean, arch: string): PricedType[] {
+function cpuFrontier(catalog: Catalog, cloud: Cloud, region: string, settings: EngineSettings, current: InstanceType | undefined, demand: Pick<Demand, 'cpuPerfAssumedEqual' | 'cpuPerfCeiling' | 'arch'>): PricedType[] {
+  const perfEqual = demand.cpuPerfAssumedEqual;
+  const arch = demand.arch;
   const cache = memoFor(frontierCache, catalog, settings);
   const minGeneration = current && !settings.allowOlderGeneration && current.cloud === cloud ? current.generation : -1;
   const burstableOk = settings.allowBurstable || current?.burstable === true;
   const minVcpu = Math.min(settings.minVcpu, current?.vcpu ?? settings.minVcpu);
-  const key = `${cloud}|${region}|${minGeneration}|${burstableOk}|${minVcpu}|${perfEqual}|${settings.allowArchChange ? '*' : arch}`;
+  const key = `${cloud}|${region}|${minGeneration}|${burstableOk}|${minVcpu}|${perfEqual ? 'eq' : demand.cpuPerfCeiling}|${settings.allowArchChange ? '*' : arch}`;
   let frontier = cache.get(key);
   if (!frontier) {
     frontier = [];
@@ -122,7 +124,7 @@ function cpuFrontier(catalog: Catalog, cloud: Cloud, region: string, settings: E
       if (t.burstable && !burstableOk) continue;
       if (t.vcpu < minVcpu || t.generation < minGeneration) continue;
       if (!settings.allowArchChange && t.arch !== arch) continue;
-      const cap = perfEqual ? t.vcpu : t.vcpu * (t.cpuPerfRel ?? 1);
+      const cap = t.vcpu * creditedPerf(t, demand);
       if (caps.some(([c, m]) => c >= cap && m >= t.memoryGiB)) continue;
       caps.push([cap, t.memoryGiB]);
       frontier.push(priced);
@@ -141,7 +143,7 @@ function searchCheapestFit(
   options: CandidateOptions = {},
 ): { candidate: PricedType; fit: Fit } | undefined {
   const current = options.current;
-  const list = demand.gpu ? typesByPrice(catalog, cloud, region) : cpuFrontier(catalog, cloud, region, settings, current, demand.cpuPerfAssumedEqual, demand.arch);
+  const list = demand.gpu ? typesByPrice(catalog, cloud, region) : cpuFrontier(catalog, cloud, region, settings, current, demand);
   for (const priced of list) {
     if (options.belowHourlyUsd !== undefined && priced.hourlyUsd >= options.belowHourlyUsd) return undefined;
     const t = priced.type;

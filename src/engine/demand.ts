@@ -28,6 +28,17 @@ export interface Demand {
   };
   /** True when the current type lacks a benchmark: vCPUs are then counted as equal on every candidate. */
   cpuPerfAssumedEqual: boolean;
+  /**
+   * The current type's per-vCPU performance: a candidate's vCPU is credited at most this much. A slower CPU is
+   * accounted for; a faster one is not banked (a benchmark speed-up varies by workload), so no instance shrinks
+   * on a claimed speed-up alone.
+   */
+  cpuPerfCeiling: number;
+}
+
+/** Per-vCPU performance credited to a candidate against a demand (see cpuPerfCeiling). */
+export function creditedPerf(candidate: Pick<InstanceType, 'cpuPerfRel'>, demand: Pick<Demand, 'cpuPerfAssumedEqual' | 'cpuPerfCeiling'>): number {
+  return demand.cpuPerfAssumedEqual ? 1 : Math.min(candidate.cpuPerfRel ?? 1, demand.cpuPerfCeiling);
 }
 
 export interface DemandInputs {
@@ -66,6 +77,7 @@ export function demandOf(input: DemandInputs, catalog: Catalog, settings: Engine
     memoryMeasured: input.mem !== undefined,
     arch: type.arch,
     cpuPerfAssumedEqual: type.cpuPerfRel === undefined,
+    cpuPerfCeiling: perf,
   };
   if (type.gpu) {
     const model = catalog.gpuModel(type.gpu.model);
@@ -107,7 +119,7 @@ export interface Fit {
 }
 
 export function fitOf(demand: Demand, candidate: InstanceType, catalog: Catalog, settings: EngineSettings): Fit {
-  const cpuCap = candidate.vcpu * (demand.cpuPerfAssumedEqual ? 1 : (candidate.cpuPerfRel ?? 1));
+  const cpuCap = candidate.vcpu * creditedPerf(candidate, demand);
   const cpuUtil = demand.cpuBaselineVcpu / cpuCap;
   const memUtil = demand.memoryGiB / candidate.memoryGiB;
   let fits = cpuUtil <= demand.cpuTargetUtil + 1e-9 && memUtil <= 1 + 1e-9;

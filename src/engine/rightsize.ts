@@ -9,7 +9,7 @@ import { backtest } from './backtest.js';
 import { cheapestFit } from './candidates.js';
 import { hourlyCostUsd } from './cost.js';
 import { crossCloudAlternatives } from './cross-cloud.js';
-import { demandOf, fitOf } from './demand.js';
+import { creditedPerf, demandOf, fitOf } from './demand.js';
 import { riskOf } from './risk.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
 import { type CpuSizing, type HourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
@@ -151,7 +151,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   // The new type's CPU capacity as a percent of today's, as the backtest scales it.
   const perfNow = demand.cpuPerfAssumedEqual ? 1 : (type.cpuPerfRel ?? 1);
   const capNowPct = 100;
-  const capAfterPct = afterType ? ((afterType.vcpu * (demand.cpuPerfAssumedEqual ? 1 : (afterType.cpuPerfRel ?? 1))) / (type.vcpu * perfNow)) * 100 : 0;
+  const capAfterPct = afterType ? ((afterType.vcpu * creditedPerf(afterType, demand)) / (type.vcpu * perfNow)) * 100 : 0;
   // Read on the curve's 0.25-point grid at or below the capacity: never more optimistic than the exact share.
   const curve = sizing.curve ?? exceedanceCurve(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, spikeModelOf(settings));
   const shareAt = (capPct: number) => round3((curve.share[Math.min(curve.share.length - 1, Math.floor(capPct / curve.stepPct + 1e-9))] as number) * 100);

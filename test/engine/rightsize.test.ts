@@ -40,14 +40,23 @@ describe('pinned cases (numbers by hand)', () => {
   });
 
   it('no cheaper type than the pick satisfies the same rules (independent scan of the catalog)', () => {
-    const demandVcpu = 8 * (catalog.type('aws', 'm5.2xlarge')?.cpuPerfRel ?? 1) * 0.12;
-    const memGiB = 32 * 0.2 * 1.15;
+    const r = rec(instance({ id: 'i-m5', type: 'm5.2xlarge' }), [series('i-m5', 'cpu', 12), series('i-m5', 'mem', 20)]);
+    const demand = r.evidence['demand'] as { cpuBaselineVcpu: number; cpuTargetUtilPct: number; memoryGiB: number };
+    const perfNow = catalog.type('aws', 'm5.2xlarge')?.cpuPerfRel as number;
     const cheaper = catalog
       .pricedTypes('aws', 'us-east-1')
       .filter((t) => t.arch === 'x86_64' && !t.burstable && !t.gpu && !t.accelerators && !t.name.includes('metal') && t.generation >= 5 && t.vcpu >= 2)
-      .filter((t) => t.vcpu * (t.cpuPerfRel ?? 1) * 0.8 >= demandVcpu && t.memoryGiB >= memGiB)
+      .filter((t) => t.vcpu * Math.min(t.cpuPerfRel ?? 1, perfNow) * (demand.cpuTargetUtilPct / 100) >= demand.cpuBaselineVcpu && t.memoryGiB >= demand.memoryGiB)
       .filter((t) => (catalog.onDemandHourlyUsd('aws', 'us-east-1', t.name) ?? Infinity) < OD['m5a.large']);
     expect(cheaper.map((t) => t.name)).toEqual([]);
+  });
+
+  it('a faster CPU is not banked: a busy m5.2xlarge keeps the vCPUs its load needs at today\'s per-vCPU speed', () => {
+    const id = 'i-busy';
+    const r = rec(instance({ id, type: 'm5.2xlarge' }), [series(id, 'cpu', (h) => 55 + (h % 4)), series(id, 'mem', 20)]);
+    // Steady ≤ 58 %: 8 × 58 % / 90 % = 5.2 vCPU at today's speed, so no 4-vCPU type qualifies, however fast.
+    const after = catalog.type('aws', r.recommendedType as string);
+    expect(after?.vcpu).toBeGreaterThanOrEqual(6);
   });
 
   it('p4d.24xlarge with 8 GPUs at p95 9 % and a 30 GiB GPU memory peak → one L40S (g6e.16xlarge)', () => {
