@@ -14,6 +14,7 @@ import { analyzeSnapshot } from '../src/engine/analyze.js';
 import { EngineSettingsSchema, type EngineSettings } from '../src/engine/settings.js';
 import { familyScenario, realCatalogScenario, type Scenario } from './quality/scenario.js';
 import { cheapestCovering, type Choice, hindsight, overOf, pctOf, type Row, score } from './quality/score.js';
+import { gpuSection } from './quality/gpu.js';
 import { loadVmCorpus } from './quality/traces.js';
 
 export async function engineChoices(scenario: Scenario, settings: EngineSettings): Promise<{ choices: Choice[]; policies: string[] }> {
@@ -125,5 +126,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     figures[`${scenario.name}.defaultsDominated`] = dominatedBy.length > 0;
     figures[`${scenario.name}.gapToHindsightPoints`] = Math.round(gap * 10) / 10;
   }
+  if (dirArg < 0) figures['gpu'] = Object.fromEntries(gpuSection(defaults).map((r) => [r.policy, { savingsPricePct: r.savingsPricePct, overPct: r.overPct }]));
   return figures;
 }

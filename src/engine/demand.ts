@@ -50,6 +50,8 @@ export interface DemandInputs {
   memStatisticPct?: number;
   memSaturated?: { peakMeanPct: number };
   gpu?: UtilizationSummary;
+  /** GPU utilization to size for, percent of today's GPUs (risk sizing); else gpuPercentile of the summary. */
+  gpuUtilPct?: number;
   gpuMem?: UtilizationSummary;
 }
 
@@ -85,7 +87,7 @@ export function demandOf(input: DemandInputs, catalog: Catalog, settings: Engine
     const vendor = model?.vendor ?? 'unknown';
     if (input.gpu) {
       const unused = input.gpu.max < settings.gpuUnusedMaxPct && (input.gpuMem?.max ?? 0) < 1024;
-      const utilPct = Math.min(100, pick(input.gpu, settings.gpuPercentile));
+      const utilPct = Math.min(100, input.gpuUtilPct ?? pick(input.gpu, settings.gpuPercentile));
       const peakGiB = (input.gpuMem?.max ?? type.gpu.memoryGiBPerGpu * 1024) / 1024;
       demand.gpu = {
         throughputA100: unused ? 0 : type.gpu.count * (utilPct / 100) * rel,

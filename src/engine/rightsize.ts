@@ -15,7 +15,7 @@ import { cpuHeadroomPct, type EngineSettings } from './settings.js';
 import { type CpuSizing, type HourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
 import { saturationOf } from './saturation.js';
 import { foldsOf, validateInstance, type ValidationInput } from './validation.js';
-import { exceedanceCurve } from './within-hour.js';
+import { exceedanceCurve, requiredCapacityPct } from './within-hour.js';
 import { summarize } from './summary.js';
 
 export interface RightsizeInput {
@@ -93,6 +93,12 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   const memWindow = summaries.mem && byMetric.mem ? windowOf(byMetric.mem, input.windowStartMs, input.windowEndMs) : undefined;
   const memSaturation = memWindow ? saturationOf(memWindow.mean, memWindow.from, memWindow.to, settings.memSaturatedPct, settings, memWindow.startMs) : undefined;
 
+  // GPU use is sized like CPU: the within-hour model at the risk budget, so a one-minute burst does not buy a GPU.
+  let gpuUtilPct: number | undefined;
+  if (settings.gpuSizing === 'risk' && summaries.gpu && byMetric.gpu) {
+    const g = windowOf(byMetric.gpu, input.windowStartMs, input.windowEndMs);
+    gpuUtilPct = requiredCapacityPct(exceedanceCurve(g.mean, g.max, g.from, g.to, spikeModelOf(settings)), settings.riskBudgetPct / 100);
+  }
   const demand = demandOf(
     {
       type,
@@ -101,6 +107,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
       ...(memSaturation?.sustained ? { memSaturated: { peakMeanPct: memSaturation.peakMeanPct } } : {}),
       ...(summaries.mem ? { memStatisticPct: summaries.mem[settings.memStatistic === 'p99.5' ? 'p995' : settings.memStatistic] } : {}),
       ...(summaries.gpu ? { gpu: summaries.gpu } : {}),
+      ...(gpuUtilPct !== undefined ? { gpuUtilPct } : {}),
       ...(summaries.gpuMem ? { gpuMem: summaries.gpuMem } : {}),
     },
     catalog,
@@ -216,7 +223,8 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     memMaxPct: summaries.mem ? round2(summaries.mem.max) : undefined,
     memoryMeasured: demand.memoryMeasured,
     gpu: summaryJson(summaries.gpu),
-    gpuPct: summaries.gpu ? round2(summaries.gpu[settings.gpuPercentile]) : undefined,
+    gpuPct: summaries.gpu ? round2(gpuUtilPct ?? summaries.gpu[settings.gpuPercentile]) : undefined,
+    gpuSizing: summaries.gpu ? (gpuUtilPct !== undefined ? `risk budget ${settings.riskBudgetPct} %: GPU capacity ${round2(gpuUtilPct)} % of today's` : `${settings.gpuPercentile} of hourly maxima`) : undefined,
     gpuMemPeakMiB: summaries.gpuMem ? Math.round(summaries.gpuMem.max) : undefined,
     sizing: {
       method: sizing.method,

@@ -37,6 +37,8 @@ const fields = {
    */
   memStatistic: z.enum(['max', 'p99.5', 'p99']).default('p99.5'),
   memHeadroomPct: z.number().min(0).max(200).default(15),
+  /** GPU utilization sized like CPU (`risk`: the within-hour model at riskBudgetPct) or on gpuPercentile of hourly maxima. */
+  gpuSizing: z.enum(['risk', 'percentile']).default('risk'),
   gpuPercentile: z.enum(['p90', 'p95', 'p99', 'max']).default('p95'),
   gpuHeadroomPct: z.number().min(0).max(90).default(20),
   gpuMemHeadroomPct: z.number().min(0).max(200).default(20),

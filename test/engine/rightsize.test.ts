@@ -4,7 +4,7 @@ import type { Recommendation } from '../../src/domain/recommendation.js';
 import type { UtilizationSeries } from '../../src/domain/utilization.js';
 import type { Instance } from '../../src/domain/instance.js';
 import { rightsizeInstance } from '../../src/engine/rightsize.js';
-import { defaultEngineSettings } from '../../src/engine/settings.js';
+import { defaultEngineSettings, EngineSettingsSchema } from '../../src/engine/settings.js';
 import { instance, series, WINDOW_END_MS, WINDOW_START_MS } from './helpers.js';
 
 const catalog = loadCatalog();
@@ -120,18 +120,26 @@ describe('pinned cases (numbers by hand)', () => {
     expect(r.kind).toBe('modernize');
   });
 
-  it('a V100 busy a few hours, idle the rest: a cheaper GPU, at a risk that names the busy hours and the model change', () => {
+  it('a V100 busy for 9 whole hours: risk sizing keeps their throughput; the p95 rule would not, and its risk says so', () => {
     const id = 'i-p3';
-    // 9 hours at 100 % of 336: p95 of hourly maxima 0 %, so the GPU demand sized is ~0; its memory peak is 8 GiB.
+    // 9 hours at 100 % of 336 (2.7 % of the time, over the 0.1 % budget): p95 of hourly maxima is 0 %.
     const busy = (h: number) => (h % 40 === 0 ? 100 : 0);
-    const r = rec(instance({ id, type: 'p3.2xlarge' }), [series(id, 'cpu', 10), series(id, 'mem', 30), series(id, 'gpu', busy), series(id, 'gpuMem', (h) => (busy(h) ? 8192 : 512))]);
-    const after = catalog.type('aws', r.recommendedType as string);
-    expect(after?.gpu?.model).not.toBe('V100');
-    expect(r.kind).toBe('gpu-model');
-    const factors = (r.evidence['risk'] as { factors: string[] }).factors.join(' | ');
+    const s = [series(id, 'cpu', 10), series(id, 'mem', 30), series(id, 'gpu', busy), series(id, 'gpuMem', (h) => (busy(h) ? 8192 : 512))];
+    const r = rec(instance({ id, type: 'p3.2xlarge' }), s);
+    expect(r.evidence['gpuSizing']).toContain('GPU capacity 100 %');
+    const gpuOf = (name: string | null) => catalog.gpuModel(catalog.type('aws', name as string)?.gpu?.model ?? '')?.relThroughput ?? 0;
+    // The V100's throughput (count × relative) fits at ≤ 80 % of the new GPUs: no hour would run longer.
+    const v100 = gpuOf('p3.2xlarge');
+    expect(v100 / ((catalog.type('aws', r.recommendedType as string)?.gpu?.count ?? 0) * gpuOf(r.recommendedType))).toBeLessThanOrEqual(0.8 + 1e-9);
+    expect((r.evidence['risk'] as { factors: string[] }).factors.join(' | ')).not.toContain('h whose GPU use would not fit');
+
+    const p95 = rightsizeInstance({ snapshotId: 'snap', instance: instance({ id, type: 'p3.2xlarge' }), series: s, catalog, settings: EngineSettingsSchema.parse({ gpuSizing: 'percentile' }), windowStartMs: WINDOW_START_MS, windowEndMs: WINDOW_END_MS });
+    if (p95.outcome !== 'recommendation') throw new Error('expected a recommendation');
+    expect(p95.recommendation.kind).toBe('gpu-model');
+    const factors = (p95.recommendation.evidence['risk'] as { factors: string[] }).factors.join(' | ');
     expect(factors).toContain('9 h whose GPU use would not fit');
     expect(factors).toContain('platform change: GPU model');
-    expect(r.risk).toBeGreaterThanOrEqual(2);
+    expect(p95.recommendation.risk).toBeGreaterThanOrEqual(2);
   });
 
   it('a GPU that is never used → CPU-only', () => {
