@@ -74,6 +74,13 @@ const AwsConfigSchema = z.object({
   externalIdEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
   /** Empty = every region enabled in the account. */
   regions: z.array(z.string().min(1)).default([]),
+  /**
+   * CPU and memory resolution. 3600 (default): hourly Maximum and Average. 300 (CloudWatch basic monitoring) or 60
+   * (detailed monitoring): the Average per period, rolled up to hourly mean and maximum of those averages, so the
+   * engine sees 5-minute peaks instead of 1-minute spikes. Same bill (GetMetricData is billed per metric requested,
+   * and one statistic replaces two), 6× (300) or 30× (60) the GetMetricData calls.
+   */
+  metricPeriodSeconds: z.union([z.literal(3600), z.literal(300), z.literal(60)]).default(3600),
   endpoints: z
     .object({ ec2: EndpointSchema, cloudwatch: EndpointSchema, pricing: EndpointSchema, sts: EndpointSchema, spotAdvisor: EndpointSchema })
     .default({}),

@@ -59,6 +59,27 @@ describe('AWS collector through the real SDK clients and a local wire server', (
     expect(out.series.find((x) => x.instanceId.endsWith('000000000013') && x.metric === 'mem')).toBeUndefined();
   });
 
+  it('opt-in 5-minute resolution: one Average per period, rolled up to the hourly mean and the largest 5-minute average', async () => {
+    // A 5-minute CPU average of 10 %, except one 5-minute period at 70 % in every hour (minute 25).
+    const fine = (id: string, name: string, stat: string, t: number) => {
+      if (name === 'mem_used_percent') return stat === 'Average' ? 40 : undefined;
+      if (stat !== 'Average') throw new Error(`unexpected statistic ${stat}`);
+      return ((t - (END - 48 * H)) % H) / 60_000 === 25 ? 70 : 10;
+    };
+    const s = await server({ instances: { 'us-east-1': fleet(3) }, metric: fine });
+    const out = await collectAwsScope({ cloud: 'aws', account: '1', region: 'us-east-1' }, { startMs: END - 48 * H, endMs: END }, clients(s.url, 'us-east-1'), { metricPeriodSeconds: 300 });
+    const cpu = out.series.find((x) => x.metric === 'cpu');
+    expect(cpu?.max.length).toBe(48);
+    expect(Array.from(cpu?.max ?? []).every((v) => v === 70)).toBe(true);
+    // (11 × 10 + 70) / 12 = 15
+    expect(Array.from(cpu?.mean ?? []).every((v) => Math.abs(v - 15) < 1e-5)).toBe(true);
+    expect(out.series.find((x) => x.metric === 'mem')?.mean[3]).toBe(40);
+    // 2 queries per running instance (one statistic each for CPU and memory); 48 h × 12 points each fit in one call.
+    const running = out.instances.filter((i) => i.state === 'running').length;
+    expect(out.calls['GetMetricData']).toBe(Math.ceil((running * 2) / queriesPerCall(48 * 12)));
+    expect(queriesPerCall(14 * 24 * 12)).toBe(25); // 25 × 4,032 = 100,800 datapoints
+  });
+
   it('reads CloudWatch-agent GPU metrics per GPU: utilization averaged across GPUs, memory the largest per GPU', async () => {
     const gpuBox = { id: 'i-0gpu0000000000001', type: 'p4d.24xlarge' };
     const s = await server({
@@ -128,6 +149,7 @@ describe('AWS collector through the real SDK clients and a local wire server', (
       roleName: 'RightsizeReadOnly',
       externalIdEnv: 'TEST_EXTERNAL_ID',
       regions: ['eu-west-1'],
+      metricPeriodSeconds: 3600 as const,
       endpoints: { ec2: s.url, cloudwatch: s.url, sts: s.url },
     };
     const previous = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };

@@ -255,7 +255,7 @@ export async function startAwsWireServer(options: AwsWireOptions) {
   }
 
   function getMetricData(req: Record<string, unknown>, res: import('node:http').ServerResponse) {
-    const queries = req['MetricDataQueries'] as { Id: string; MetricStat: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string } }[];
+    const queries = req['MetricDataQueries'] as { Id: string; MetricStat: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string; Period: number } }[];
     const startS = req['StartTime'] as number;
     const endS = req['EndTime'] as number;
     const offset = Number(req['NextToken'] ?? 0);
@@ -265,7 +265,8 @@ export async function startAwsWireServer(options: AwsWireOptions) {
       const gpuIndex = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'index')?.Value;
       const timestamps: number[] = [];
       const values: number[] = [];
-      for (let t = startS * 1000; t < endS * 1000; t += 3_600_000) {
+      // One datapoint per Period, as CloudWatch answers; the point's timestamp is the start of its period.
+      for (let t = startS * 1000; t < endS * 1000; t += q.MetricStat.Period * 1000) {
         const v = options.metric?.(instanceId, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, t, gpuIndex);
         if (v === undefined) continue;
         timestamps.push(t / 1000);

@@ -20,6 +20,12 @@ export interface AwsScopeClients {
 export interface AwsScopeOptions {
   /** Whether the catalog knows a type; the others are described with DescribeInstanceTypes and carried in the snapshot. */
   isKnownType?: (name: string) => boolean;
+  /**
+   * CPU and memory resolution (config `aws.metricPeriodSeconds`). 3600: hourly Maximum and Average. 300 or 60: the
+   * Average at that period, rolled up here to hourly mean and hourly maximum *of those averages*, so a spike shorter
+   * than the period never reaches the hourly maximum the engine reads.
+   */
+  metricPeriodSeconds?: 3600 | 300 | 60;
 }
 
 /** CloudWatch limits: 500 queries per GetMetricData call and 100,800 datapoints per call. */
@@ -48,9 +54,9 @@ const GPU_METRICS: { name: string; metric: Metric }[] = [
   { name: 'nvidia_smi_memory_used', metric: 'gpuMem' },
 ];
 
-/** Queries per call so that hourly datapoints for the whole window stay under both limits. */
-export function queriesPerCall(hours: number): number {
-  return Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / Math.max(1, hours))));
+/** Queries per call so that each query's datapoints for the whole window (`points`) stay under both limits. */
+export function queriesPerCall(points: number): number {
+  return Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / Math.max(1, points))));
 }
 
 /**
@@ -77,15 +83,18 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
   const notes = [types.note, owned.note].filter((n): n is string => Boolean(n));
 
   const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
+  const period = options.metricPeriodSeconds ?? 3600;
   const running = instances.filter((i) => i.state === 'running');
   const queries: (MetricDataQuery & { Id: string })[] = [];
-  const queryMeta = new Map<string, { instanceId: string; metric: Metric; stat: 'Maximum' | 'Average' }>();
+  const queryMeta = new Map<string, { instanceId: string; metric: Metric; stat: 'Maximum' | 'Average' | 'Fine' }>();
   running.forEach((instance, n) => {
     METRICS.forEach((m, k) => {
-      for (const stat of ['Maximum', 'Average'] as const) {
-        const id = `q${n}_${k}_${stat === 'Maximum' ? 'x' : 'a'}`;
+      // Finer than hourly, one statistic (the Average per period) gives both hourly figures: half the metrics billed.
+      const stats = period < 3600 ? (['Fine'] as const) : (['Maximum', 'Average'] as const);
+      for (const stat of stats) {
+        const id = `q${n}_${k}_${stat === 'Maximum' ? 'x' : stat === 'Average' ? 'a' : 'f'}`;
         queryMeta.set(id, { instanceId: instance.id, metric: m.metric, stat });
-        queries.push({ Id: id, MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: [{ Name: 'InstanceId', Value: instance.id }] }, Period: 3600, Stat: stat }, ReturnData: true });
+        queries.push({ Id: id, MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: [{ Name: 'InstanceId', Value: instance.id }] }, Period: stat === 'Fine' ? period : 3600, Stat: stat === 'Fine' ? 'Average' : stat }, ReturnData: true });
       }
     });
   });
@@ -116,17 +125,18 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
     // No GPU agent metrics (or no permission to list them) leaves CPU and memory intact; GPU fields stay unmeasured.
   }
   const gpuBuffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
-  const buffers = new Map<string, { max: Float32Array; mean: Float32Array; seen: boolean }>();
+  const buffers = new Map<string, { max: Float32Array; mean: Float32Array; seen: boolean; count?: Uint16Array }>();
   const bufferFor = (instanceId: string, metric: Metric) => {
     const key = `${instanceId}|${metric}`;
     let b = buffers.get(key);
     if (!b) {
-      b = { max: new Float32Array(hours).fill(Number.NaN), mean: new Float32Array(hours).fill(Number.NaN), seen: false };
+      b = { max: new Float32Array(hours).fill(Number.NaN), mean: new Float32Array(hours).fill(Number.NaN), seen: false, ...(period < 3600 ? { count: new Uint16Array(hours) } : {}) };
       buffers.set(key, b);
     }
     return b;
   };
-  const batch = queriesPerCall(hours);
+  // GPU queries stay hourly; the call is packed for the finest series in it.
+  const batch = queriesPerCall(hours * (3600 / period));
   try {
     for (let i = 0; i < queries.length; i += batch) {
       let nextToken: string | undefined;
@@ -154,8 +164,17 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
           result.Timestamps.forEach((t, j) => {
             const h = Math.floor((t.getTime() - window.startMs) / HOUR_MS);
             if (h < 0 || h >= hours) return;
-            (meta.stat === 'Maximum' ? buf.max : buf.mean)[h] = result.Values[j] as number;
+            const v = result.Values[j] as number;
             buf.seen = true;
+            if (meta.stat !== 'Fine' || !buf.count) {
+              (meta.stat === 'Maximum' ? buf.max : buf.mean)[h] = v;
+              return;
+            }
+            // Hourly mean and maximum of the finer averages, folded as they arrive.
+            const n = buf.count[h] as number;
+            buf.mean[h] = n === 0 ? v : ((buf.mean[h] as number) * n + v) / (n + 1);
+            buf.max[h] = n === 0 ? v : Math.max(buf.max[h] as number, v);
+            buf.count[h] = n + 1;
           });
         }
         nextToken = out.NextToken;
@@ -175,7 +194,7 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
 }
 
 /** GPU utilization: the mean across an instance's GPUs each hour; GPU memory: the largest per-GPU use (MiB). */
-function toSeries(buffers: Map<string, { max: Float32Array; mean: Float32Array; seen: boolean }>, startMs: number): UtilizationSeries[] {
+function toSeries(buffers: Map<string, { max: Float32Array; mean: Float32Array; seen: boolean; count?: Uint16Array }>, startMs: number): UtilizationSeries[] {
   const out: UtilizationSeries[] = [];
   for (const [key, b] of buffers) {
     if (!b.seen) continue;

@@ -20,7 +20,7 @@ export async function awsCollector(config: Config['aws'], env: Record<string, st
       return out;
     },
     async collect(scope, window) {
-      return collectAwsScope(scope, window, await factory.clients(scope.account, scope.region), isKnownType ? { isKnownType } : {});
+      return collectAwsScope(scope, window, await factory.clients(scope.account, scope.region), { ...(isKnownType ? { isKnownType } : {}), metricPeriodSeconds: config.metricPeriodSeconds });
     },
   };
 }
