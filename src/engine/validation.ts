@@ -1,5 +1,6 @@
 import { HOUR_MS } from '../domain/utilization.js';
-import { type HourlyWindow, maxPercentilePct, spikeModelOf } from './cpu-sizing.js';
+import { type HourlyWindow, maxPercentilePct, PERCENTILE_RANK, spikeModelOf } from './cpu-sizing.js';
+import { digestOf, quantile } from './summary.js';
 import { saturationOf } from './saturation.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
 import { exceedanceAt, exceedanceCurve, requiredCapacityPct, type ExceedanceCurve } from './within-hour.js';
@@ -94,12 +95,45 @@ function observedHours(mean: Float32Array, from: number, to: number): number {
   return n;
 }
 
+const top = new Float64Array(9);
+
+/**
+ * A high quantile (numpy's linear rule) of values[from, to), NaN skipped, from the few largest values alone when
+ * the rank lies among the top 8 (p99.5, p99 and max over a week of hours); otherwise by the summary's selection.
+ */
+export function upperQuantile(values: Float32Array, from: number, to: number, q: number): number {
+  let n = 0;
+  for (let i = from; i < to && i < values.length; i++) if ((values[i] as number) === (values[i] as number)) n++;
+  if (n === 0) return Number.NaN;
+  const rank = q * (n - 1);
+  const k = n - Math.floor(rank); // how many of the largest values the two ranks need
+  if (k > 8) return quantile(digestOf(values.subarray(from, to)), q);
+  let kept = 0;
+  for (let i = from; i < to && i < values.length; i++) {
+    const v = values[i] as number;
+    if (v !== v) continue;
+    // Insertion into a descending buffer of the k largest seen so far.
+    if (kept < k) kept++;
+    else if (v <= (top[k - 1] as number)) continue;
+    let j = kept - 1;
+    while (j > 0 && (top[j - 1] as number) < v) {
+      top[j] = top[j - 1] as number;
+      j--;
+    }
+    top[j] = v;
+  }
+  // Ascending rank r is descending position n − 1 − r.
+  const lo = top[n - 1 - Math.floor(rank)] as number;
+  const hi = top[n - 1 - Math.ceil(rank)] as number;
+  return lo + (hi - lo) * (rank - Math.floor(rank));
+}
+
 /** Memory capacity a policy sizes on the training days, percent of today's (undefined when unmeasured). */
 function memCapacityPct(mem: HourlyWindow | undefined, from: number, to: number, settings: EngineSettings): number | undefined {
   if (!mem) return undefined;
   const sat = saturationOf(mem.mean, from, to, settings.memSaturatedPct, settings, mem.startMs);
   if (sat.sustained) return (Math.max(sat.peakMeanPct, settings.memSaturatedPct) / settings.upsizeTargetPct) * 100;
-  const stat = Math.min(100, maxPercentilePct(mem, settings.memStatistic, from, to));
+  const stat = Math.min(100, upperQuantile(mem.max, from, to, PERCENTILE_RANK[settings.memStatistic]));
   if (Number.isNaN(stat)) return undefined;
   return Math.min(100, stat * (1 + settings.memHeadroomPct / 100));
 }

@@ -90,3 +90,20 @@ describe('auto', () => {
     expect(JSON.stringify(once.recommendations)).toBe(JSON.stringify(results.recommendations));
   });
 });
+
+describe('upper quantile', () => {
+  it('equals the sorted-digest quantile for the top ranks, with gaps', async () => {
+    const fc = (await import('fast-check')).default;
+    const { upperQuantile } = await import('../../src/engine/validation.js');
+    const { digestOf, quantile } = await import('../../src/engine/summary.js');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.float({ min: 0, max: 100, noNaN: true }), fc.constant(Number.NaN), fc.constantFrom(5, 5, 5)), { minLength: 1, maxLength: 400 }), fc.constantFrom(0.99, 0.995, 1, 0.95, 0.5), (vals, q) => {
+        const a = Float32Array.from(vals);
+        const want = quantile(digestOf(a), q);
+        const got = upperQuantile(a, 0, a.length, q);
+        expect(Number.isNaN(want) ? Number.isNaN(got) : Math.abs(got - want) < 1e-9).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
