@@ -28,7 +28,8 @@ function evidenceLine(rec: Recommendation): string {
   else if (e['memoryMeasured'] === false) parts.push('mem not measured');
   const gpu = num(e['gpuPct']) ?? num((e['gpu'] as Record<string, unknown> | undefined)?.['percentileValuePct']);
   if (gpu !== undefined) parts.push(`GPU ${pct(gpu, 1)}`);
-  parts.push(`backtest ${rec.backtest.hoursSaturated}/${rec.backtest.hoursObserved} h saturated`);
+  const oos = (e['outOfSample'] as { shareOverCapacityPct?: number | null } | undefined)?.shareOverCapacityPct;
+  parts.push(`over capacity: backtest ${pct(rec.backtest.modeledShareOverPct ?? 0, 2)}${typeof oos === 'number' ? `, out of sample ${pct(oos, 2)}` : ''} (peaks ${rec.backtest.hoursSaturated}/${rec.backtest.hoursObserved} h)`);
   return parts.join(' · ');
 }
 
