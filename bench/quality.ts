@@ -54,7 +54,7 @@ function anchorChoices(scenario: Scenario, rule: Rule): Choice[] {
 }
 
 /** Hindsight at a fleet time over capacity: the per-VM limit that reaches it, found by bisection. */
-function hindsightAt(scenario: Scenario, fleetOverPct: number): Row {
+export function hindsightAt(scenario: Scenario, fleetOverPct: number): Row {
   let lo = 0;
   let hi = 0.5;
   let best = score('', scenario, hindsight(scenario, 0));

@@ -3,7 +3,7 @@ import type { Cloud } from '../domain/cloud.js';
 import { CLOUDS } from '../domain/cloud.js';
 import type { Architecture, InstanceType } from '../domain/instance-type.js';
 import type { PurchaseOption } from '../domain/price.js';
-import { typesByPrice } from './candidates.js';
+import { specialAllowed, typesByPrice } from './candidates.js';
 import { spotReworkOverhead } from './purchase-mix.js';
 import type { EngineSettings } from './settings.js';
 import { defaultEngineSettings } from './settings.js';
@@ -20,6 +20,12 @@ export interface AdviceRequest {
   hoursPerMonth?: number;
   interruptible?: boolean;
   limit?: number;
+  /** Answer burstable / shared-core types too (default: the settings' allowBurstable, off). */
+  includeBurstable?: boolean;
+  /** Answer special-purpose sizes too: confidential, HPC, isolated, constrained-core, -flex, bare metal (default: allowSpecialSizes, off). */
+  includeSpecial?: boolean;
+  /** List a type once per region (and keep a slot for each region's best) instead of once, at its cheapest region. */
+  perRegion?: boolean;
 }
 
 export interface AdvicePrice {
@@ -65,6 +71,15 @@ function byRank(a: Fit, b: Fit): number {
   return a.rankMonthlyUsd - b.rankMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.type.name.localeCompare(b.type.name);
 }
 
+/**
+ * Right-sizing's candidate rules, without a current type: no burstable and no special-purpose size unless asked
+ * (request or settings). Bare metal is already out of typesByPrice.
+ */
+function eligible(type: InstanceType, request: AdviceRequest, settings: EngineSettings): boolean {
+  if (type.burstable && !(request.includeBurstable ?? settings.allowBurstable)) return false;
+  return specialAllowed(type, undefined, { allowSpecialSizes: request.includeSpecial ?? settings.allowSpecialSizes });
+}
+
 /** The capacity margins of a type against the request, or undefined when it does not fit. */
 function fitOf(type: InstanceType, request: AdviceRequest, catalog: Catalog): AdviceOption['fitMargin'] | undefined {
   if (type.vcpu < request.vcpu || type.memoryGiB < request.memoryGiB) return undefined;
@@ -86,18 +101,25 @@ function fitOf(type: InstanceType, request: AdviceRequest, catalog: Catalog): Ad
 }
 
 /**
- * Ranks every priced type that meets the request across clouds and regions, cheapest on-demand first.
+ * Ranks the priced types that meet the request across clouds and regions, cheapest on-demand first, and answers
+ * the question asked:
+ * - each type once, at its cheapest region (`perRegion`: once per region);
+ * - the best fit of every cloud asked (`perRegion`: of every cloud and region) always has a place, so an answer
+ *   across clouds shows each cloud's best even when one cloud is cheapest throughout; the other places go by rank;
+ * - right-sizing's candidate rules: no burstable or special-purpose sizes unless asked, no bare metal, no GPU or
+ *   accelerator box for a CPU request.
  * A type fits when vCPU, memory and (if asked) GPU count, model, per-GPU memory and throughput are all met.
  *
- * Only the best `limit` fits are kept while scanning (a sorted array: limit is at most a few hundred), and prices
- * are built for those alone. When on-demand ranks, a region's types come cheapest first, so its scan stops at the
- * first type dearer than the worst kept fit: an answer is a few hundred type checks, not every type everywhere.
+ * When on-demand ranks, a region's types come cheapest first, so its scan stops once `limit` distinct types have
+ * fitted there and the price has passed theirs: those types and that region's first fit (its group's candidate)
+ * rank at or below everything after it. Prices are built for the answer alone.
  */
 export function adviseInstances(request: AdviceRequest, catalog: Catalog, settings: EngineSettings = defaultEngineSettings()): AdviceOption[] {
   const clouds = request.clouds ?? [...CLOUDS];
   const options = request.purchaseOptions ?? (request.interruptible ? ['on-demand', 'spot', 'commitment'] : ['on-demand', 'commitment']);
   const hoursPerMonth = request.hoursPerMonth ?? settings.hoursPerMonth;
   const limit = request.limit ?? 20;
+  const perRegion = request.perRegion === true;
   const rankOnDemand = options.includes('on-demand');
   const pricesOf = (cloud: Cloud, region: string, type: InstanceType, hourlyUsd: number): AdvicePrice[] => {
     const prices: AdvicePrice[] = [];
@@ -118,40 +140,47 @@ export function adviseInstances(request: AdviceRequest, catalog: Catalog, settin
     return prices;
   };
 
-  const kept: Fit[] = [];
-  const keep = (fit: Fit) => {
-    if (kept.length >= limit && byRank(fit, kept[kept.length - 1] as Fit) >= 0) return;
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (byRank(kept[mid] as Fit, fit) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    kept.splice(lo, 0, fit);
-    if (kept.length > limit) kept.pop();
-  };
+  // The best (lowest-ranked) fit per distinct type: cloud|type, or cloud|region|type per region.
+  const best = new Map<string, Fit>();
   for (const cloud of clouds) {
     for (const region of catalog.regions(cloud)) {
       if (request.regions && !request.regions.includes(region.id)) continue;
+      let fitted = 0;
+      let cutoffMonthlyUsd = Infinity;
       for (const { type, hourlyUsd } of typesByPrice(catalog, cloud, region.id)) {
-        const worst = kept.length >= limit ? kept[kept.length - 1] : undefined;
-        // Sorted by on-demand price: nothing further in this region can rank above the worst kept fit.
-        if (rankOnDemand && worst && r2(hourlyUsd * hoursPerMonth) > worst.rankMonthlyUsd) break;
+        if (rankOnDemand && r2(hourlyUsd * hoursPerMonth) > cutoffMonthlyUsd) break;
+        if (!eligible(type, request, settings)) continue;
         const margin = fitOf(type, request, catalog);
         if (!margin) continue;
         let rankMonthlyUsd: number;
         if (rankOnDemand) {
           rankMonthlyUsd = r2(hourlyUsd * hoursPerMonth);
+          if (++fitted === limit) cutoffMonthlyUsd = rankMonthlyUsd;
         } else {
           const prices = pricesOf(cloud, region.id, type, hourlyUsd);
           if (prices.length === 0) continue;
           rankMonthlyUsd = Math.min(...prices.map((p) => p.monthlyUsd));
         }
-        keep({ cloud, region: region.id, type, hourlyUsd, margin, rankMonthlyUsd });
+        const fit: Fit = { cloud, region: region.id, type, hourlyUsd, margin, rankMonthlyUsd };
+        const key = perRegion ? `${cloud}|${region.id}|${type.name}` : `${cloud}|${type.name}`;
+        const held = best.get(key);
+        if (!held || byRank(fit, held) < 0) best.set(key, fit);
       }
     }
   }
+  const ranked = [...best.values()].sort(byRank);
+  // Each group's best first (cheapest groups first when the limit is below the number of groups), then by rank.
+  const groupBest = new Map<string, Fit>();
+  for (const fit of ranked) {
+    const group = perRegion ? `${fit.cloud}|${fit.region}` : fit.cloud;
+    if (!groupBest.has(group)) groupBest.set(group, fit);
+  }
+  const chosen = new Set<Fit>([...groupBest.values()].slice(0, limit));
+  for (const fit of ranked) {
+    if (chosen.size >= limit) break;
+    chosen.add(fit);
+  }
+  const kept = [...chosen].sort(byRank);
   return kept.map(({ cloud, region, type, hourlyUsd, margin, rankMonthlyUsd }) => {
     const prices = pricesOf(cloud, region, type, hourlyUsd);
     return {

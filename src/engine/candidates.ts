@@ -35,6 +35,17 @@ export function typesByPrice(catalog: Catalog, cloud: Cloud, region: string): Pr
   return list;
 }
 
+/**
+ * Whether a special-purpose size (confidential, HPC, isolated, constrained-core, -flex, bare metal) may be a
+ * candidate: with `allowSpecialSizes`, or when the current type carries every special kind the candidate has (a
+ * confidential VM may move to another confidential size, never an ordinary VM to one). Ordinary sizes always may.
+ */
+export function specialAllowed(candidate: Pick<InstanceType, 'special'>, current: Pick<InstanceType, 'special'> | undefined, settings: Pick<EngineSettings, 'allowSpecialSizes'>): boolean {
+  if (!candidate.special || settings.allowSpecialSizes) return true;
+  const have = current?.special ?? [];
+  return candidate.special.every((k) => have.includes(k));
+}
+
 export interface CandidateOptions {
   /** The current type: generation and burstable rules are relative to it. */
   current?: InstanceType;
@@ -113,7 +124,8 @@ function cpuFrontier(catalog: Catalog, cloud: Cloud, region: string, settings: E
   const minGeneration = current && !settings.allowOlderGeneration && current.cloud === cloud ? current.generation : -1;
   const burstableOk = settings.allowBurstable || current?.burstable === true;
   const minVcpu = Math.min(settings.minVcpu, current?.vcpu ?? settings.minVcpu);
-  const key = `${cloud}|${region}|${minGeneration}|${burstableOk}|${minVcpu}|${perfEqual ? 'eq' : demand.cpuPerfCeiling}|${settings.allowArchChange ? '*' : arch}`;
+  const specialKey = current?.special?.join(',') ?? '';
+  const key = `${cloud}|${region}|${minGeneration}|${burstableOk}|${minVcpu}|${perfEqual ? 'eq' : demand.cpuPerfCeiling}|${settings.allowArchChange ? '*' : arch}|${specialKey}`;
   let frontier = cache.get(key);
   if (!frontier) {
     frontier = [];
@@ -122,6 +134,7 @@ function cpuFrontier(catalog: Catalog, cloud: Cloud, region: string, settings: E
       const t = priced.type;
       if (t.gpu || t.accelerators) continue;
       if (t.burstable && !burstableOk) continue;
+      if (!specialAllowed(t, current, settings)) continue;
       if (t.vcpu < minVcpu || t.generation < minGeneration) continue;
       if (!settings.allowArchChange && t.arch !== arch) continue;
       const cap = t.vcpu * creditedPerf(t, demand);
@@ -148,6 +161,7 @@ function searchCheapestFit(
     if (options.belowHourlyUsd !== undefined && priced.hourlyUsd >= options.belowHourlyUsd) return undefined;
     const t = priced.type;
     if (t.burstable && !settings.allowBurstable && !current?.burstable) continue;
+    if (!specialAllowed(t, current, settings)) continue;
     if (t.vcpu < Math.min(settings.minVcpu, current?.vcpu ?? settings.minVcpu)) continue;
     if (current && !settings.allowOlderGeneration && t.generation < current.generation && t.cloud === current.cloud) continue;
     const fit = fitOf(demand, t, catalog, settings);

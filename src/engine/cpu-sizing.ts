@@ -1,6 +1,6 @@
 import { saturationOf, type Saturation } from './saturation.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
-import { HOUR_MS } from '../domain/utilization.js';
+import { HOUR_MS, type UtilizationSeries } from '../domain/utilization.js';
 import { summarize } from './summary.js';
 import { type ExceedanceCurve, exceedanceCurve, requiredCapacityPct, type SpikeModel } from './within-hour.js';
 
@@ -11,6 +11,13 @@ export interface HourlyWindow {
   from: number;
   to: number;
   startMs: number;
+}
+
+/** The hourly window of a series inside [startMs, endMs): its arrays and the indices that fall in it. */
+export function hourlyWindow(s: Pick<UtilizationSeries, 'mean' | 'max' | 'startMs'>, startMs: number, endMs: number): HourlyWindow {
+  const from = Math.max(0, Math.round((startMs - s.startMs) / HOUR_MS));
+  const to = Math.min(s.max.length, Math.round((endMs - s.startMs) / HOUR_MS));
+  return { mean: s.mean, max: s.max, from, to: Math.max(from, to), startMs: s.startMs };
 }
 
 export const PERCENTILE_RANK = { p90: 0.9, p95: 0.95, p99: 0.99, 'p99.5': 0.995, max: 1 } as const;

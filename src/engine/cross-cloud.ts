@@ -38,7 +38,11 @@ export function nearestRegion(catalog: Catalog, from: Region, cloud: Cloud): { r
   return best;
 }
 
-/** For each other cloud: the cheapest type fitting the same demand in the nearest region, marked as a migration. */
+/**
+ * For each other cloud: the cheapest type fitting the same demand in the nearest region, marked as a migration —
+ * only when it costs less on demand than today's type, cheapest first. Candidates follow the right-sizing rules
+ * (same architecture, no burstable or special-purpose sizes unless the settings allow them).
+ */
 export function crossCloudAlternatives(instance: Instance, demand: Demand, currentOnDemandHourlyUsd: number, catalog: Catalog, settings: EngineSettings): CrossCloudAlternative[] {
   const here = catalog.region(instance.cloud, instance.region);
   if (!here) return [];
@@ -55,7 +59,8 @@ export function crossCloudAlternatives(instance: Instance, demand: Demand, curre
     const near = nearestRegion(catalog, here, cloud);
     if (!near) continue;
     const best = cheapestFit(catalog, cloud, near.region.id, crossDemand, settings, { coarse: true });
-    if (!best) continue;
+    // A move that costs more than staying is not an alternative.
+    if (!best || best.candidate.hourlyUsd >= currentOnDemandHourlyUsd) continue;
     out.push({
       cloud,
       region: near.region.id,
@@ -66,5 +71,5 @@ export function crossCloudAlternatives(instance: Instance, demand: Demand, curre
       migration: true,
     });
   }
-  return out;
+  return out.sort((a, b) => a.monthlyOnDemandUsd - b.monthlyOnDemandUsd || a.cloud.localeCompare(b.cloud));
 }

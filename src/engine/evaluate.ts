@@ -5,7 +5,7 @@ import type { SnapshotMeta } from '../domain/snapshot.js';
 import type { UtilizationSeries } from '../domain/utilization.js';
 import { HOUR_MS } from '../domain/utilization.js';
 import { hourlyCostUsd } from './cost.js';
-import type { HourlyWindow } from './cpu-sizing.js';
+import { hourlyWindow } from './cpu-sizing.js';
 import { validationInputOf } from './rightsize.js';
 import { settingsFor } from './scope.js';
 import type { EngineSettings } from './settings.js';
@@ -31,13 +31,6 @@ export interface PolicyEvaluation {
   trainDays: number;
   testDays: number;
   scopes: ScopeEvaluation[];
-}
-
-/** The hourly window of a series inside [startMs, endMs). */
-export function hourlyWindow(s: UtilizationSeries, startMs: number, endMs: number): HourlyWindow {
-  const from = Math.max(0, Math.round((startMs - s.startMs) / HOUR_MS));
-  const to = Math.min(s.max.length, Math.round((endMs - s.startMs) / HOUR_MS));
-  return { mean: s.mean, max: s.max, from, to: Math.max(from, to), startMs: s.startMs };
 }
 
 /**

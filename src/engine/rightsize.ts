@@ -12,7 +12,7 @@ import { crossCloudAlternatives } from './cross-cloud.js';
 import { creditedPerf, demandOf, fitOf } from './demand.js';
 import { riskOf } from './risk.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
-import { type CpuSizing, type HourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
+import { type CpuSizing, type HourlyWindow, hourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
 import { saturationOf } from './saturation.js';
 import { foldsOf, validateInstance, type ValidationInput } from './validation.js';
 import { exceedanceCurve, requiredCapacityPct } from './within-hour.js';
@@ -48,13 +48,6 @@ function summaryJson(s: UtilizationSummary | undefined) {
   return { p50: round2(s.p50), p90: round2(s.p90), p95: round2(s.p95), p99: round2(s.p99), max: round2(s.max), mean: round2(s.mean), points: s.coverage.points, coverage: round2(s.coverage.fraction) };
 }
 
-/** The hourly arrays of one series and the indices of the analysis window in them. */
-function windowOf(s: UtilizationSeries, windowStartMs: number, windowEndMs: number): HourlyWindow {
-  const from = Math.max(0, Math.round((windowStartMs - s.startMs) / HOUR_MS));
-  const to = Math.min(s.max.length, Math.round((windowEndMs - s.startMs) / HOUR_MS));
-  return { mean: s.mean, max: s.max, from, to: Math.max(from, to), startMs: s.startMs };
-}
-
 /**
  * Right-sizes one instance: skip with a reason, or the cheapest fitting type (idle → stop, sustained saturation →
  * upsize, GPU kinds when the GPU is the lever), with evidence, costs, a backtest, out-of-sample validation on its
@@ -88,15 +81,15 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   if (!cpu || !cpuSeries || cpu.coverage.points < settings.minPoints || cpu.coverage.hours < settings.minHours) {
     return skip(input, 'insufficient-data', `${cpu?.coverage.points ?? 0} hourly CPU points; need ≥ ${settings.minPoints} and ≥ ${settings.minHours} h`, type);
   }
-  const cpuWindow = windowOf(cpuSeries, input.windowStartMs, input.windowEndMs);
+  const cpuWindow = hourlyWindow(cpuSeries, input.windowStartMs, input.windowEndMs);
   const sizing = sizeCpu(cpuWindow, settings);
-  const memWindow = summaries.mem && byMetric.mem ? windowOf(byMetric.mem, input.windowStartMs, input.windowEndMs) : undefined;
+  const memWindow = summaries.mem && byMetric.mem ? hourlyWindow(byMetric.mem, input.windowStartMs, input.windowEndMs) : undefined;
   const memSaturation = memWindow ? saturationOf(memWindow.mean, memWindow.from, memWindow.to, settings.memSaturatedPct, settings, memWindow.startMs) : undefined;
 
   // GPU use is sized like CPU: the within-hour model at the risk budget, so a one-minute burst does not buy a GPU.
   let gpuUtilPct: number | undefined;
   if (settings.gpuSizing === 'risk' && summaries.gpu && byMetric.gpu) {
-    const g = windowOf(byMetric.gpu, input.windowStartMs, input.windowEndMs);
+    const g = hourlyWindow(byMetric.gpu, input.windowStartMs, input.windowEndMs);
     gpuUtilPct = requiredCapacityPct(exceedanceCurve(g.mean, g.max, g.from, g.to, spikeModelOf(settings)), settings.riskBudgetPct / 100);
   }
   const demand = demandOf(
@@ -178,7 +171,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
     const relNow = catalog.gpuModel(type.gpu.model)?.relThroughput ?? 1;
     const relAfter = afterType.gpu ? (catalog.gpuModel(afterType.gpu.model)?.relThroughput ?? 1) : 0;
     const factor = relAfter === 0 ? Number.POSITIVE_INFINITY : (type.gpu.count * relNow) / ((afterType.gpu?.count ?? 1) * relAfter);
-    const g = windowOf(gpuSeries, input.windowStartMs, input.windowEndMs);
+    const g = hourlyWindow(gpuSeries, input.windowStartMs, input.windowEndMs);
     for (let h = g.from; h < g.to; h++) {
       const v = g.max[h] as number;
       if (v === v && v > 0 && v * factor > 100 + 1e-9) gpuOverHours++;

@@ -89,6 +89,11 @@ const fields = {
   validationTestDays: z.number().int().min(1).max(31).default(7),
   validationStepDays: z.number().int().min(1).max(31).default(7),
   validationMaxFolds: z.number().int().min(0).max(12).default(3),
+  /**
+   * Allow special-purpose sizes (confidential, HPC, isolated, constrained-core, AWS -flex and bare metal; see
+   * SPECIAL_SIZES) as candidates and in advice. Off: they are candidates only when the current type is of the same kind.
+   */
+  allowSpecialSizes: z.boolean().default(false),
 };
 
 export const PRESETS = {

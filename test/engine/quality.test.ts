@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineChoices } from '../../bench/quality.js';
+import { engineChoices, hindsightAt } from '../../bench/quality.js';
 import { familyScenario, realCatalogScenario, type Scenario } from '../../bench/quality/scenario.js';
-import { cheapestCovering, hindsight, overOf, pctOf, type Row, score } from '../../bench/quality/score.js';
+import { cheapestCovering, overOf, pctOf, type Row, score } from '../../bench/quality/score.js';
 import { loadVmCorpus } from '../../bench/quality/traces.js';
 import { analyzeSnapshot } from '../../src/engine/analyze.js';
 import { EngineSettingsSchema } from '../../src/engine/settings.js';
@@ -51,15 +51,7 @@ describe.each([
 
   it('the defaults are within 5 points of hindsight\'s savings at the same time over capacity', () => {
     // The largest per-VM limit whose fleet time over capacity does not exceed the defaults'.
-    let lo = 0;
-    let hi = 0.5;
-    let best = score('h', scenario, hindsight(scenario, 0));
-    for (let k = 0; k < 25; k++) {
-      const mid = (lo + hi) / 2;
-      const h = score('h', scenario, hindsight(scenario, mid));
-      if (h.overPct <= row.overPct) [best, lo] = [h, mid];
-      else hi = mid;
-    }
+    const best = hindsightAt(scenario, row.overPct);
     expect(best.savingsPricePct - row.savingsPricePct).toBeLessThanOrEqual(5);
     expect(row.overPct).toBeLessThan(0.25);
   });
