@@ -152,7 +152,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   const perfNow = demand.cpuPerfAssumedEqual ? 1 : (type.cpuPerfRel ?? 1);
   const capNowPct = 100;
   const capAfterPct = afterType ? ((afterType.vcpu * creditedPerf(afterType, demand)) / (type.vcpu * perfNow)) * 100 : 0;
-  // Read on the curve's 0.25-point grid at or below the capacity: never more optimistic than the exact share.
+  // Read on the curve's grid at or below the capacity: never more optimistic than the exact share.
   const curve = sizing.curve ?? exceedanceCurve(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, spikeModelOf(settings));
   const shareAt = (capPct: number) => round3((curve.share[Math.min(curve.share.length - 1, Math.floor(capPct / curve.stepPct + 1e-9))] as number) * 100);
   const shareNowPct = shareAt(capNowPct);
