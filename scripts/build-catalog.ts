@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { AWS_REGIONS, buildAwsPrices, buildAwsTypes, buildSpotAdvisor } from './catalog/aws.js';
 import { buildAzureCatalog } from './catalog/azure.js';
 import { buildGcpCatalog } from './catalog/gcp.js';
+import { buildSecondSources } from './catalog/second-sources.js';
 import type { PricesFile, TypeRecord } from './catalog/types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,5 +42,7 @@ write('aws-spot-advisor.json', buildSpotAdvisor(shared));
 write('gcp-types.json', typesFile('gcp', gcp.types, 'Cyclenerd/google-cloud-pricing-cost-calculator@dac31281f2a4:tools/machinetypes.csv and @fd66b26ff84f:pricing.yml (Apache-2.0); N1 + GPU combinations synthesized from kubernetes/autoscaler@55c37cd5eb55 gce_price_info.go GPU list prices (Apache-2.0)'));
 write('gcp-prices.json', { _provenance: 'USD/h; CUD = month_1y|month_3y / 730. N1+GPU rows add the cluster-autoscaler GPU list price (not regional) to the VM price', ...gcp.prices });
 write('azure-types.json', typesFile('azure', azure.types, 'kubernetes/autoscaler@55c37cd5eb55:cluster-autoscaler/cloudprovider/azure/azure_instance_types.go (Resource SKUs, Apache-2.0); GPU model per size series from Microsoft\'s published series specifications'));
-write('azure-prices.json', { _provenance: 'Linux consumption, USD/h. The source has no spot or reservation prices', ...azure.prices });
-console.log(`types: aws ${awsTypes.length}, gcp ${gcp.types.length}, azure ${azure.types.length}`);
+write('azure-prices.json', { _provenance: 'Linux consumption, USD/h. The source has no spot or reservation prices. Windows meters found under Linux keys are replaced by the series\' Linux rate: see azure-price-corrections.json', ...azure.prices });
+write('azure-price-corrections.json', { _provenance: 'Sizes whose Karpenter Retail Prices entry is a Windows meter (price per vCPU = the series\' Linux rate + the Windows licence), and the Linux price used instead. Written by scripts/catalog/azure.ts', corrections: azure.corrections });
+write('second-sources.json', buildSecondSources(shared));
+console.log(`types: aws ${awsTypes.length}, gcp ${gcp.types.length}, azure ${azure.types.length}; azure price corrections: ${azure.corrections.length}`);

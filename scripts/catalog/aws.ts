@@ -5,7 +5,7 @@
  * results for relative per-vCPU performance, and the Spot Instance Advisor feed.
  */
 import { SpotAdvisorFeedSchema, spotAdvisorFromFeed } from '../../src/catalog/spot-advisor-feed.js';
-import { awsFamilyOf, awsGenerationOf, type Ec2TypeInfo, instanceTypeFromEc2 } from '../../src/catalog/aws-type-info.js';
+import { awsFamilyOf, awsGenerationOf, awsSpecialKinds, type Ec2TypeInfo, instanceTypeFromEc2 } from '../../src/catalog/aws-type-info.js';
 import type { PriceColumn, PricesFile, TypeRecord } from './types.js';
 import { readGz, readJson, round } from './util.js';
 
@@ -24,6 +24,19 @@ export const AWS_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1
 
 /** GPU model of older families whose DescribeInstanceTypes entry in the snapshot has no GpuInfo (AWS's published specs). */
 const LEGACY_GPU_MODEL: Record<string, string> = { p2: 'k80', p3: 'v100-16gb', p3dn: 'v100-32gb', g3: 'm60', g3s: 'm60', g4dn: 't4', g5g: 't4g' };
+
+/**
+ * Memory per GPU of those models (AWS's specs). opszero counts a K80 *board* (2 GPUs × 12 GiB) as one GPU on
+ * p2.8xlarge and p2.16xlarge but not on p2.xlarge, so the count is derived from the total memory: p2.16xlarge is
+ * 16 GPUs, as AWS and ec2instances.info's 2017 table list it.
+ */
+const LEGACY_GPU_MEM_GIB: Record<string, number> = { k80: 12, m60: 8, 'v100-16gb': 16, 'v100-32gb': 32, t4: 16, t4g: 16 };
+
+function legacyGpu(model: string, count: number, totalGiB: number): { count: number; model: string; memoryGiBPerGpu: number } {
+  const per = LEGACY_GPU_MEM_GIB[model];
+  const n = per && totalGiB > 0 && Number.isInteger(round(totalGiB / per, 6)) ? round(totalGiB / per, 6) : count;
+  return { count: n, model, memoryGiBPerGpu: round(totalGiB / n, 2) };
+}
 
 const familyOf = awsFamilyOf;
 const generationOf = awsGenerationOf;
@@ -59,7 +72,7 @@ export function buildAwsTypes(sharedDir: string): TypeRecord[] {
     const family = rec.family;
     if (!rec.gpu && LEGACY_GPU_MODEL[family] && opsGpu.has(name)) {
       const g = opsGpu.get(name) as { count: number; memGiB: number };
-      rec.gpu = { count: g.count, model: LEGACY_GPU_MODEL[family] as string, memoryGiBPerGpu: round(g.memGiB / g.count, 2) };
+      rec.gpu = legacyGpu(LEGACY_GPU_MODEL[family] as string, g.count, g.memGiB);
     }
     const perf = perVcpu(name);
     if (perf !== undefined) rec.cpuPerfRel = round(perf / baseline, 3);
@@ -85,7 +98,9 @@ export function buildAwsTypes(sharedDir: string): TypeRecord[] {
       burstable: /^t\d/.test(family),
       currentGeneration: Boolean(row['current-generation']),
     };
-    if (row.GPU > 0) rec.gpu = { count: row.GPU, model: LEGACY_GPU_MODEL[family] as string, memoryGiBPerGpu: round(row.GPU_memory / row.GPU, 2) };
+    const special = awsSpecialKinds(name);
+    if (special.length > 0) rec.special = special;
+    if (row.GPU > 0) rec.gpu = legacyGpu(LEGACY_GPU_MODEL[family] as string, row.GPU, row.GPU_memory);
     out.push(rec);
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));

@@ -33,6 +33,10 @@ const NAME_GPU: [RegExp, string][] = [
   [/^a4-highgpu-(\d+)g$/, 'b200'],
 ];
 const GPU_FAMILIES = new Set(['a2', 'a3', 'a4', 'a4x', 'g2', 'g4']);
+/** HPC-only series (Google's H3 and H4D: compact placement, limited regions and images). */
+const HPC_FAMILIES = new Set(['h3', 'h4d']);
+/** TPU VM hosts (`ct5lp-hightpu-4t`, `tpu7x-standard-1t`): the chip count ends the name. */
+const TPU_HOST = /^(ct\d+[a-z]*|tpu\d+[a-z]*)-[a-z]+-(\d+)t$/;
 
 const GPU_MEMORY_GIB: Record<string, number> = { 'a100-40gb': 40, 'a100-80gb': 80, 'h100-80gb': 80, l4: 24, 'rtx-pro-6000': 96, h200: 141, b200: 180, t4: 16, 'v100-16gb': 16, p100: 16, p4: 8 };
 
@@ -101,6 +105,10 @@ export function buildGcpCatalog(sharedDir: string): { types: TypeRecord[]; price
       currentGeneration: !row['DEPRECATED'] && !FIRST_GENERATION.has(family),
     };
     if (gpu) rec.gpu = { count: gpu.count, model: gpu.model, memoryGiBPerGpu: GPU_MEMORY_GIB[gpu.model] as number };
+    const tpu = TPU_HOST.exec(name);
+    // A TPU host is never a CPU workload's candidate: carried with its chips as accelerators.
+    if (tpu) rec.accelerators = [{ kind: 'tpu', name: tpu[1] as string, count: Number(tpu[2]) }];
+    if (HPC_FAMILIES.has(family)) rec.special = ['hpc'];
     types.push(rec);
   }
 

@@ -1,4 +1,4 @@
-import type { InstanceType } from '../domain/instance-type.js';
+import type { InstanceType, SpecialSize } from '../domain/instance-type.js';
 import { knownGpuModelId } from './gpu-names.js';
 
 /**
@@ -41,6 +41,14 @@ export function awsGenerationOf(family: string): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** `-flex` sizes (a 40 % sustained CPU baseline) and bare metal (`.metal`, a whole host) by name: AWS's naming. */
+export function awsSpecialKinds(name: string): SpecialSize[] {
+  const kinds: SpecialSize[] = [];
+  if (/-flex\./.test(name)) kinds.push('flex');
+  if (/\.metal(-|$)/.test(name)) kinds.push('bare-metal');
+  return kinds;
+}
+
 export type Ec2TypeOutcome = { type: InstanceType } | { skipped: 'mac' | 'fractional-gpu' | 'unknown-gpu'; detail: string };
 
 /**
@@ -65,6 +73,8 @@ export function instanceTypeFromEc2(t: Ec2TypeInfo): Ec2TypeOutcome {
     burstable: Boolean(t.BurstablePerformanceSupported),
     currentGeneration: Boolean(t.CurrentGeneration),
   };
+  const special = awsSpecialKinds(name);
+  if (special.length > 0) type.special = special;
   if (gpuInfo) {
     const model = knownGpuModelId(gpuInfo.Name, gpuInfo.MemoryInfo.SizeInMiB);
     if (!model) return { skipped: 'unknown-gpu', detail: `${name}: GPU "${gpuInfo.Manufacturer} ${gpuInfo.Name}" is not in the GPU model table` };

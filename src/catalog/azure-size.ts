@@ -1,4 +1,4 @@
-import type { InstanceType } from '../domain/instance-type.js';
+import type { InstanceType, SpecialSize } from '../domain/instance-type.js';
 
 /**
  * One Azure VM size as the Resource SKUs API describes it (capabilities vCPUs, MemoryGB, GPUs, CpuArchitectureType;
@@ -8,7 +8,10 @@ import type { InstanceType } from '../domain/instance-type.js';
 export interface AzureSize {
   name: string;
   skuFamily: string;
+  /** The `vCPUs` capability: for a constrained-core size, the parent's count (what the size is priced on). */
   vcpu: number;
+  /** The `vCPUsAvailable` capability where the source has it: the vCPUs the guest can use. */
+  vcpuAvailable?: number;
   memoryMb: number;
   gpus: number;
   arch: 'x86_64' | 'arm64';
@@ -47,6 +50,30 @@ export function azureFamilyOf(skuFamily: string): string {
   return skuFamily.replace(/^standard\s*/i, '').replace(/\s*family$/i, '').replace(/\s+/g, '') || skuFamily;
 }
 
+/**
+ * A constrained-core size names its active vCPUs after a dash (`E4-2as_v5`: parent E4as_v5, 2 active), Microsoft's
+ * documented naming; the Resource SKUs API lists `vCPUs` = 4 (the parent's) and `vCPUsAvailable` = 2.
+ */
+export function azureConstrainedVcpu(name: string): { active: number; parent: string } | undefined {
+  const m = /^Standard_([A-Z]+)(\d+)-(\d+)(.*)$/.exec(name);
+  if (!m) return undefined;
+  return { active: Number(m[3]), parent: `Standard_${m[1]}${m[2]}${m[4]}` };
+}
+
+/** Special-purpose kinds by series (Microsoft's series documentation); see SPECIAL_SIZES. */
+export function azureSpecialKinds(name: string): SpecialSize[] {
+  const short = name.replace(/^Standard_/, '');
+  const kinds: SpecialSize[] = [];
+  // DCsv2/v3 (SGX), DCasv5/DCadsv5 and EC* (SEV-SNP), *_cc_* (confidential child-capable), NCC H100 (confidential GPU).
+  if (/^(DC|EC|NCC)\d/.test(short) || /_cc_/.test(short)) kinds.push('confidential');
+  // H-series family (HB, HC, HX, H16r…): InfiniBand HPC sizes.
+  if (/^H[BCX]?\d/.test(short)) kinds.push('hpc');
+  // Isolated sizes (`E104i_v5`, `E80ids_v4`, `M192is_v2`): a whole host for one customer.
+  if (/^[A-Z]+\d+i[a-z]*_v\d+$/.test(short)) kinds.push('isolated');
+  if (azureConstrainedVcpu(name)) kinds.push('constrained-core');
+  return kinds;
+}
+
 export type AzureSizeOutcome = { type: InstanceType } | { skipped: 'not-standard' | 'no-shape' | 'unknown-gpu'; detail: string };
 
 export function instanceTypeFromAzureSize(s: AzureSize): AzureSizeOutcome {
@@ -54,18 +81,23 @@ export function instanceTypeFromAzureSize(s: AzureSize): AzureSizeOutcome {
   if (s.vcpu <= 0 || s.memoryMb <= 0) return { skipped: 'no-shape', detail: `${s.name}: no vCPU or memory figure` };
   const short = s.name.slice('Standard_'.length);
   const version = /_v(\d+)$/.exec(short);
+  // Active vCPUs: vCPUsAvailable where the source gives it, else the constrained count in the name.
+  const active = s.vcpuAvailable ?? azureConstrainedVcpu(s.name)?.active ?? s.vcpu;
   const type: InstanceType = {
     cloud: 'azure',
     name: s.name,
     family: azureFamilyOf(s.skuFamily),
     generation: version ? Number(version[1]) : 1,
-    vcpu: s.vcpu,
+    vcpu: active,
     memoryGiB: round(s.memoryMb / 1024, 3),
     arch: s.arch,
     burstable: /^B\d/.test(short),
     // v1/v2 of the general-purpose lines and the A-series are previous generation by Microsoft's own labels.
     currentGeneration: !/^(A\d|Basic_)/.test(short) && !(version === null && /^[DEF]\d/.test(short)),
   };
+  if (active !== s.vcpu) type.licensedVcpu = s.vcpu;
+  const special = azureSpecialKinds(s.name);
+  if (special.length > 0) type.special = special;
   if (s.gpus > 0) {
     if (FPGA_SERIES.test(short)) {
       type.accelerators = [{ kind: 'fpga', name: 'Xilinx U250', count: s.gpus }];

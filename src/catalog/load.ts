@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { CLOUDS } from '../domain/cloud.js';
 import { DataFileError, formatZodError } from '../errors.js';
+import { type AuditExceptionsFile, AuditExceptionsFileSchema, type SecondSourcesFile, SecondSourcesFileSchema } from './audit-schema.js';
 import type { Catalog } from './catalog.js';
 import { createCatalog } from './memory-catalog.js';
 import { overlayPrices } from './overlay.js';
@@ -107,4 +108,16 @@ async function readOverlay<S extends z.ZodType>(
   if (parsed.success) return parsed.data;
   onInvalid(formatZodError(key, parsed.error));
   return undefined;
+}
+
+/**
+ * The catalog audit's inputs: the second sources and the accepted exceptions (data/catalog/second-sources.json,
+ * data/catalog/audit-exceptions.json), validated.
+ */
+export function loadAuditData(dataDir: string = BUNDLED_DATA_DIR): { second: SecondSourcesFile; exceptions: AuditExceptionsFile } {
+  const dir = path.resolve(dataDir);
+  return {
+    second: readValidated(dir, 'catalog/second-sources.json', SecondSourcesFileSchema),
+    exceptions: readValidated(dir, 'catalog/audit-exceptions.json', AuditExceptionsFileSchema),
+  };
 }

@@ -21,6 +21,22 @@ export const AcceleratorSpecSchema = z.object({
 });
 export type AcceleratorSpec = z.infer<typeof AcceleratorSpecSchema>;
 
+/**
+ * Sizes that are not general right-sizing targets: offered for a special purpose or on special terms. They are
+ * carried (a fleet may run them) but excluded from candidates and advice unless the current type is one of the same
+ * kind or the settings allow them (`allowSpecialSizes`).
+ * - `confidential`: confidential-computing sizes (Azure DC*, EC*, NCC*, `_cc_`), needing attestation-aware images.
+ * - `hpc`: HPC-only sizes (Azure HB/HC/HX/H, GCP H3/H4D): InfiniBand clusters, limited OS images and regions.
+ * - `isolated`: a whole-host size (Azure `…i_v5`, dedicated-host-like): bought for isolation, not for its shape.
+ * - `constrained-core`: an Azure size with vCPUs disabled (`E4-2as_v5`): bought to cut per-core licences.
+ * - `flex`: AWS `-flex` sizes, which sustain a 40 % CPU baseline and burst only in part of the time.
+ * - `bare-metal`: AWS `.metal`: a whole host without a hypervisor, not a resize target for a running VM.
+ * - `preview`: sizes in preview (not generally available).
+ */
+export const SPECIAL_SIZES = ['confidential', 'hpc', 'isolated', 'constrained-core', 'flex', 'bare-metal', 'preview'] as const;
+export const SpecialSizeSchema = z.enum(SPECIAL_SIZES);
+export type SpecialSize = z.infer<typeof SpecialSizeSchema>;
+
 export const InstanceTypeSchema = z.object({
   cloud: CloudSchema,
   /** The cloud's own name: `m5.2xlarge`, `n2-standard-8`, `Standard_D8s_v5`. */
@@ -29,7 +45,15 @@ export const InstanceTypeSchema = z.object({
   family: z.string().min(1),
   /** Generation number within the family line (m5 → 5, n2 → 2, Dsv5 → 5); 0 when unknown. */
   generation: z.number().int().nonnegative(),
+  /** vCPUs the guest can use: what sizing counts. For an Azure constrained-core size, the active vCPUs (`E4-2as_v5` → 2). */
   vcpu: z.number().positive(),
+  /**
+   * vCPUs the size is priced and licensed on when that differs from `vcpu` (constrained-core: the parent size's 4
+   * for `E4-2as_v5`; Azure's Linux price is the parent's, per-core software licences count the active vCPUs).
+   */
+  licensedVcpu: z.number().positive().optional(),
+  /** Special-purpose kinds (see SPECIAL_SIZES); absent for an ordinary size. */
+  special: z.array(SpecialSizeSchema).min(1).optional(),
   memoryGiB: z.number().positive(),
   arch: ArchitectureSchema,
   /** Shared-core / burstable types (t3, e2-micro, B-series): their vCPU is not a full core. */

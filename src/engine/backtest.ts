@@ -26,7 +26,7 @@ export function backtest(
   }
   const perfNow = cpuPerfAssumedEqual ? 1 : (current.cpuPerfRel ?? 1);
   // A faster candidate is credited no more than today's per-vCPU speed (demand.ts, cpuPerfCeiling).
-  const perfNew = cpuPerfAssumedEqual ? 1 : Math.min(candidate.cpuPerfRel ?? 1, perfNow);
+  const perfNew = cpuPerfAssumedEqual ? 1 : Math.min(candidate.cpuPerfRel ?? perfNow, perfNow);
   const cpuFactor = (current.vcpu * perfNow) / (candidate.vcpu * perfNew);
   const memMax = series.mem?.max;
   const memFactor = current.memoryGiB / candidate.memoryGiB;

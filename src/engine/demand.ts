@@ -38,7 +38,8 @@ export interface Demand {
 
 /** Per-vCPU performance credited to a candidate against a demand (see cpuPerfCeiling). */
 export function creditedPerf(candidate: Pick<InstanceType, 'cpuPerfRel'>, demand: Pick<Demand, 'cpuPerfAssumedEqual' | 'cpuPerfCeiling'>): number {
-  return demand.cpuPerfAssumedEqual ? 1 : Math.min(candidate.cpuPerfRel ?? 1, demand.cpuPerfCeiling);
+  // A candidate without a benchmark counts as equal to today's type (not as the baseline 1.0).
+  return demand.cpuPerfAssumedEqual ? 1 : Math.min(candidate.cpuPerfRel ?? demand.cpuPerfCeiling, demand.cpuPerfCeiling);
 }
 
 export interface DemandInputs {

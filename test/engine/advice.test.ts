@@ -15,8 +15,9 @@ const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
- * The definition, written the slow way: every priced, non-metal type in every region, each priced in full, all
- * sorted, the first `limit` taken. adviseInstances prunes and keeps a bounded list; it must give the same answer.
+ * The definition, written the slow way: every priced, eligible, non-metal type in every region, each priced in full;
+ * each type kept once at its best rank (once per region with perRegion); every cloud's (cloud and region's) best
+ * first, then the rest by rank up to `limit`, answered in rank order. adviseInstances prunes; it must agree.
  */
 function adviseByDefinition(request: AdviceRequest, cat: Catalog): AdviceOption[] {
   const options = request.purchaseOptions ?? (request.interruptible ? ['on-demand', 'spot', 'commitment'] : ['on-demand', 'commitment']);
@@ -28,6 +29,8 @@ function adviseByDefinition(request: AdviceRequest, cat: Catalog): AdviceOption[
       for (const type of cat.pricedTypes(cloud, region.id)) {
         const hourly = cat.onDemandHourlyUsd(cloud, region.id, type.name);
         if (hourly === undefined || type.name.includes('metal')) continue;
+        if (type.burstable && !request.includeBurstable) continue;
+        if (type.special && !request.includeSpecial) continue;
         if (type.vcpu < request.vcpu || type.memoryGiB < request.memoryGiB || (request.arch && type.arch !== request.arch)) continue;
         const fitMargin: AdviceOption['fitMargin'] = { vcpu: r2(type.vcpu / request.vcpu), memory: r2(type.memoryGiB / Math.max(request.memoryGiB, 1e-9)) };
         if (request.gpu) {
@@ -61,8 +64,26 @@ function adviseByDefinition(request: AdviceRequest, cat: Catalog): AdviceOption[
       }
     }
   }
-  all.sort((a, b) => a.rankMonthlyUsd - b.rankMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.instanceType.localeCompare(b.instanceType));
-  return all.slice(0, request.limit ?? 20);
+  const byRank = (a: AdviceOption, b: AdviceOption) => a.rankMonthlyUsd - b.rankMonthlyUsd || a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.instanceType.localeCompare(b.instanceType);
+  all.sort(byRank);
+  const seen = new Set<string>();
+  const distinct = all.filter((o) => {
+    const key = request.perRegion ? `${o.cloud} ${o.region} ${o.instanceType}` : `${o.cloud} ${o.instanceType}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const limit = request.limit ?? 20;
+  const groups = new Set<string>();
+  const firsts = distinct.filter((o) => {
+    const g = request.perRegion ? `${o.cloud} ${o.region}` : o.cloud;
+    if (groups.has(g)) return false;
+    groups.add(g);
+    return true;
+  });
+  const answer = new Set(firsts.slice(0, limit));
+  for (const o of distinct) if (answer.size < limit) answer.add(o);
+  return [...answer].sort(byRank);
 }
 
 const allRegions = CLOUDS.flatMap((c) => catalog.regions(c).map((r) => r.id));
@@ -83,6 +104,9 @@ describe('adviseInstances', () => {
         hoursPerMonth: sometimes(fc.constantFrom(100, 730)),
         interruptible: sometimes(fc.boolean()),
         limit: sometimes(fc.integer({ min: 1, max: 60 }), 3),
+        includeBurstable: sometimes(fc.boolean()),
+        includeSpecial: sometimes(fc.boolean()),
+        perRegion: sometimes(fc.boolean()),
       })
       .map((r) => JSON.parse(JSON.stringify(r)) as AdviceRequest); // drops the undefined keys, as a parsed body has none
     let answered = 0;
@@ -110,6 +134,60 @@ describe('adviseInstances', () => {
       expect(o.prices[0]?.purchaseOption).toBe('on-demand');
       if (i > 0) expect(o.rankMonthlyUsd).toBeGreaterThanOrEqual((answer[i - 1] as AdviceOption).rankMonthlyUsd);
     }
-    expect(new Set(answer.map((o) => o.cloud)).size).toBeGreaterThan(1);
+    expect(new Set(answer.map((o) => o.cloud))).toEqual(new Set(CLOUDS));
+    // Burstable Arm Standard_B4ps_v2 ($0.134/h in eastus) used to rank first.
+    expect(answer.map((o) => o.instanceType)).not.toContain('Standard_B4ps_v2');
+    expect(adviseInstances({ vcpu: 4, memoryGiB: 16, limit: 25, includeBurstable: true }, catalog).map((o) => o.instanceType)).toContain('Standard_B4ps_v2');
+  });
+
+  it("answers the README's example with each cloud's best GPU type, once each", () => {
+    const answer = adviseInstances({ vcpu: 4, memoryGiB: 16, gpu: { count: 1, minMemoryGiB: 20 }, limit: 3 }, catalog);
+    // g2-standard-4 used to fill all three places, once per GCP region.
+    expect(answer.map((o) => `${o.cloud} ${o.region} ${o.instanceType}`)).toEqual([
+      'gcp us-central1 g2-standard-4', // L4 24 GB, $0.706832/h (Cyclenerd 2026-07-30)
+      'aws us-east-1 g6.xlarge', // L4, $0.8048/h (Karpenter 2026-07-20)
+      'azure eastus Standard_NV36ads_A10_v5', // the smallest whole A10 on Azure, $3.20/h
+    ]);
+    expect(answer.map((o) => o.rankMonthlyUsd)).toEqual([r2(0.706832 * 730), r2(0.8048 * 730), r2(3.2 * 730)]);
+  });
+
+  it('never answers a burstable, special-purpose or repeated type unless asked (property)', () => {
+    const request = fc.record({
+      vcpu: fc.constantFrom(1, 2, 4, 8, 16, 32, 64),
+      memoryGiB: fc.constantFrom(0, 2, 8, 16, 64, 256),
+      clouds: fc.option(fc.uniqueArray(fc.constantFrom(...CLOUDS), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      regions: fc.option(fc.uniqueArray(fc.constantFrom(...allRegions), { minLength: 1, maxLength: 6 }), { nil: undefined }),
+      limit: fc.integer({ min: 1, max: 80 }),
+      perRegion: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(request, (r) => {
+        const req = JSON.parse(JSON.stringify(r)) as AdviceRequest;
+        const answer = adviseInstances(req, catalog);
+        const keys = answer.map((o) => (req.perRegion ? `${o.cloud} ${o.region} ${o.instanceType}` : `${o.cloud} ${o.instanceType}`));
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const o of answer) {
+          const t = catalog.type(o.cloud, o.instanceType);
+          expect(t?.burstable, o.instanceType).toBe(false);
+          expect(t?.special, o.instanceType).toBeUndefined();
+        }
+        // Every cloud asked that has a fit is answered (when the limit leaves room).
+        const clouds = req.clouds ?? CLOUDS;
+        if (!req.perRegion && req.limit !== undefined && req.limit >= clouds.length) {
+          for (const cloud of clouds) {
+            if (adviseInstances({ ...req, clouds: [cloud], limit: 1 }, catalog).length > 0) expect(answer.some((o) => o.cloud === cloud), cloud).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers special-purpose sizes and burstable types when asked', () => {
+    const confidential = adviseInstances({ vcpu: 96, memoryGiB: 384, clouds: ['azure'], includeSpecial: true, limit: 200 }, catalog).map((o) => o.instanceType);
+    expect(confidential).toContain('Standard_EC96as_cc_v5');
+    expect(adviseInstances({ vcpu: 96, memoryGiB: 384, clouds: ['azure'], limit: 200 }, catalog).map((o) => o.instanceType)).not.toContain('Standard_EC96as_cc_v5');
+    const perRegion = adviseInstances({ vcpu: 4, memoryGiB: 16, gpu: { count: 1, minMemoryGiB: 20 }, clouds: ['gcp'], perRegion: true, limit: 5 }, catalog);
+    expect(perRegion.filter((o) => o.instanceType === 'g2-standard-4').length).toBeGreaterThan(1);
   });
 });

@@ -29,6 +29,8 @@ export async function describeAzureSizes(compute: Pick<ComputeManagementClient, 
         name: parsed.data.name,
         skuFamily: parsed.data.family ?? '',
         vcpu: Number(caps.get('vCPUs') ?? 0),
+        // Constrained-core sizes list the parent's vCPUs in `vCPUs`; the guest gets `vCPUsAvailable`.
+        ...(caps.has('vCPUsAvailable') ? { vcpuAvailable: Number(caps.get('vCPUsAvailable')) } : {}),
         memoryMb: Number(caps.get('MemoryGB') ?? 0) * 1024,
         gpus: Number(caps.get('GPUs') ?? 0),
         arch: (caps.get('CpuArchitectureType') ?? '').toLowerCase() === 'arm64' ? 'arm64' : 'x86_64',
