@@ -2,8 +2,15 @@
  * `npm run bench -- api [--duration S] [--rounds R] [--generator wrk|autocannon]`: 100,000 recommendations in the
  * embedded store; 50 connections for S seconds (default 20) per route against a bare Hono JSON route,
  * `GET /v1/recommendations?limit=50&cloud=aws` (summary rows, the default), the same page with `view=full` and with
- * gzip, and `POST /v1/advice`, all on one server in one run. Prints req/s, p50 and p99 latency, the server's CPU
- * use, and each route's throughput relative to the bare route.
+ * gzip, `POST /v1/advice` and `GET /v1/budgets` (three budgets over 360 hourly snapshots of 200 instances each: the
+ * status is computed once per store change, so the route should cost about what a list page costs: target p99 ≤ 2×
+ * the list's), all on one server in one run. Prints req/s, p50 and p99 latency, the server's CPU use, and each
+ * route's throughput relative to the bare route.
+ *
+ * Then memory: a server in its own process (this file with `--rightsize-bench-server`, over the same SQLite file and
+ * default settings), its RSS (VmRSS, and VmHWM for the peak, from /proc) before and after 2,000 distinct list URLs
+ * (`limit=500&view=full` pages of ~900 KB, half of them gzipped, plus 1,000 URLs with an unknown parameter that must
+ * be rejected), against a bound of 300 MB with the default 32 MiB response cache.
  *
  * Each route's S seconds are split into R interleaved rounds (default: 5 s each), bare route first in every round,
  * after one untimed warm-up per route: this 2-core VM drifts between fast and slow phases by up to 2× over tens of
@@ -16,21 +23,35 @@
  * server on large bodies (server CPU well under 100 % is the sign), so wrk's figures are the ones that measure the API.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp } from '../src/api/app.js';
+import { createApp, DEFAULT_RESPONSE_CACHE_BYTES } from '../src/api/app.js';
+import { budgetStatuses } from '../src/budgets/evaluate.js';
 import { serve } from '../src/api/serve.js';
-import { hashToken } from '../src/config.js';
+import { BudgetSchema, hashToken } from '../src/config.js';
 import { loadCatalog } from '../src/catalog/load.js';
 import { CLOUDS } from '../src/domain/cloud.js';
+import type { Instance } from '../src/domain/instance.js';
 import type { Recommendation } from '../src/domain/recommendation.js';
 import { adviseInstances } from '../src/engine/advice.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 const TOKEN = 'bench-token';
 const CONNECTIONS = 50;
+const HOUR_MS = 3_600_000;
+/** The RSS bound the memory figure is checked against (issue 15): 300 MB with the default cache bound. */
+const RSS_BOUND_MB = 300;
+
+/** `count` running instances of a priced type, spread over three accounts and two tag values: ledger input. */
+function ledgerInstances(count: number): Instance[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `i-ledger-${i}`, cloud: 'aws', account: `11111111111${i % 3}`, region: 'us-east-1', type: i % 2 ? 'm5.xlarge' : 'c5.2xlarge', state: 'running', lifecycle: 'on-demand', os: 'linux',
+    name: `ledger-${i}`, tags: { team: i % 2 ? 'web' : 'data' }, launchedAt: '2026-10-01T00:00:00Z',
+  }));
+}
 
 /** Shaped like the engine's output on the demo fleet (~1.7 KB of JSON each): full evidence and two alternatives. */
 export function recommendation(n: number, snapshotId: string): Recommendation {
@@ -135,7 +156,31 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const snapshotId = 'bench-snapshot';
   await store.writeSnapshot({ id: snapshotId, source: 'import', startedAt: '2026-11-16T00:00:00Z', finishedAt: '2026-11-16T00:00:00Z', windowStartMs: 0, windowEndMs: 0, scopes: [], instanceCount: 0, instances: [], series: [] });
   await store.writeResults({ snapshotId, recommendations: Array.from({ length: 100_000 }, (_, n) => recommendation(n, snapshotId)), skips: [], plans: [] });
-  const app = createApp({ store, catalog, advise: (r) => adviseInstances(r, catalog), auth: { tokenSha256: [hashToken(TOKEN)] } });
+  // The spend ledger of budgets: hourly snapshots of 200 instances from Nov 1 up to the bench snapshot (which stays
+  // the latest, so the list routes still read it).
+  const instances = ledgerInstances(200);
+  for (let h = 0; h < 360; h++) {
+    const at = new Date(Date.UTC(2026, 10, 1) + h * HOUR_MS).toISOString();
+    await store.writeSnapshot({ id: `ledger-${h}`, source: 'import', startedAt: at, finishedAt: at, windowStartMs: 0, windowEndMs: 0, scopes: [], instanceCount: instances.length, instances, series: [] });
+  }
+  const budgetConfig = [
+    BudgetSchema.parse({ name: 'fleet', amountUsd: 50_000 }),
+    BudgetSchema.parse({ name: 'aws-web', amountUsd: 10_000, scope: { cloud: 'aws', tags: { team: 'web' } } }),
+    BudgetSchema.parse({ name: 'account-0', amountUsd: 5_000, period: 'week', scope: { account: '111111111110' } }),
+  ];
+  const budgetNowMs = Date.UTC(2026, 10, 16, 1);
+  const computeStarted = performance.now();
+  const statuses = await budgetStatuses({ store, catalog, budgets: budgetConfig, nowMs: budgetNowMs });
+  const budgetComputeMs = Math.round(performance.now() - computeStarted);
+  console.log(`api: budget status computed from the ledger in ${budgetComputeMs} ms (${statuses.length} budgets, 360 snapshots × 200 instances): what each GET /v1/budgets cost before it was cached`);
+  const app = createApp({
+    store, catalog, advise: (r) => adviseInstances(r, catalog), auth: { tokenSha256: [hashToken(TOKEN)] },
+    // As `rightsize serve` wires it: the ledger evaluated at "now" (fixed here so every run computes the same).
+    budgets: {
+      list: () => budgetStatuses({ store, catalog, budgets: budgetConfig, nowMs: budgetNowMs }),
+      get: async (name) => (await budgetStatuses({ store, catalog, budgets: budgetConfig.filter((b) => b.name === name), nowMs: budgetNowMs }))[0],
+    },
+  });
   // The bare route lives in the same app and server (same request-id and logging middleware, no auth), so the
   // comparison isolates the work of the real routes.
   app.get('/bare', (c) => c.json({ ok: true }));
@@ -149,6 +194,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     // What browsers, curl --compressed and most HTTP clients send: the cached page's gzip form.
     { key: 'listGzip', label: '  same as the first, Accept-Encoding: gzip', spec: { url: listUrl, headers: { 'accept-encoding': 'gzip' } } },
     { key: 'advice', label: 'POST /v1/advice {vcpu: 4, memoryGiB: 16, limit: 10}', spec: { url: `${server.url}/v1/advice`, method: 'POST', body: JSON.stringify({ vcpu: 4, memoryGiB: 16, limit: 10 }) } },
+    { key: 'budgets', label: 'GET /v1/budgets (3 budgets, 360-snapshot ledger)', spec: { url: `${server.url}/v1/budgets` } },
   ];
   const once = (spec: Omit<LoadSpec, 'durationS'>, seconds: number) => (generator === 'wrk' ? wrk({ ...spec, durationS: seconds }, dir) : autocannon({ ...spec, durationS: seconds }));
 
@@ -203,6 +249,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       });
       errors += r.errors;
     }
+    const budgetsP99 = results.get('budgets')?.p99Ms ?? Number.NaN;
+    const listP99 = results.get('list')?.p99Ms ?? Number.NaN;
+    console.log(`  GET /v1/budgets p99 ${budgetsP99} ms vs list p99 ${listP99} ms: ${(budgetsP99 / listP99).toFixed(2)}× (target ≤ 2×) ${budgetsP99 <= 2 * listP99 ? 'met' : 'NOT met'}; uncached compute ${budgetComputeMs} ms`);
+    Object.assign(figures, { budgetComputeMs, budgetsP99ToListP99: Math.round((budgetsP99 / listP99) * 100) / 100 });
+    Object.assign(figures, await memoryFigure(dir));
     figures.errors = errors;
     return figures;
   } finally {
@@ -211,3 +262,74 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A process's resident set and its peak, MB, from /proc (Linux). */
+function rssOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+/**
+ * The API on its own over the bench's SQLite file, with the defaults `rightsize serve` uses; prints `PORT <n>` once
+ * listening. Started by memoryFigure as `node --import tsx bench/api.ts --rightsize-bench-server <dataDir>`.
+ */
+async function benchServer(dataDir: string): Promise<void> {
+  const store = openSqliteStore({ dataDir });
+  const catalog = loadCatalog();
+  const app = createApp({ store, catalog, advise: (r) => adviseInstances(r, catalog), auth: { tokenSha256: [hashToken(TOKEN)] } });
+  const server = await serve({ app, port: 0 });
+  process.stdout.write(`PORT ${server.port}\n`);
+}
+
+/**
+ * A server in its own process: its RSS once started, then after 2,000 distinct valid list URLs
+ * (`limit=500&view=full`, ~900 KB each, every other one gzipped) and 1,000 with an unknown parameter (rejected with
+ * 400 before any work), eight at a time. Without a byte bound the cache kept 512 such pages (~690 MB, the issue's
+ * finding); with it the cache holds at most DEFAULT_RESPONSE_CACHE_BYTES.
+ */
+async function memoryFigure(dataDir: string): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--rightsize-bench-server', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /PORT (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', (code) => reject(new Error(`bench server exited ${code}`)));
+    });
+    const pid = child.pid as number;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await (await fetch(`${baseUrl}/healthz`)).arrayBuffer();
+    const before = rssOf(pid);
+    const urls: { url: string; gzip: boolean; expect: number }[] = [];
+    for (let i = 0; i < 2000; i++) urls.push({ url: `${baseUrl}/v1/recommendations?limit=500&view=full&minMonthlySavingsUsd=${(i / 100).toFixed(2)}`, gzip: i % 2 === 1, expect: 200 });
+    for (let i = 0; i < 1000; i++) urls.push({ url: `${baseUrl}/v1/recommendations?limit=500&view=full&junk=${i}`, gzip: i % 2 === 1, expect: 400 });
+    let unexpected = 0;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < urls.length) {
+          const u = urls[next++] as (typeof urls)[number];
+          const res = await fetch(u.url, { headers: { authorization: `Bearer ${TOKEN}`, 'accept-encoding': u.gzip ? 'gzip' : 'identity' } });
+          await res.arrayBuffer();
+          if (res.status !== u.expect) unexpected++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const after = rssOf(pid);
+    // The bound is on the RSS after the run (what the server keeps); the peak, garbage included, is printed beside it.
+    const within = after.rssMb <= RSS_BOUND_MB;
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    console.log(`  memory (server in its own process): RSS ${before.rssMb} MB started, ${after.rssMb} MB after 2,000 distinct list URLs (~900 KB pages, half gzipped) and 1,000 rejected ones (peak ${after.peakMb} MB, ${seconds.toFixed(1)} s); bound ${RSS_BOUND_MB} MB with the default ${mb(DEFAULT_RESPONSE_CACHE_BYTES)} MiB cache: ${within ? 'within' : 'OVER'}; unexpected statuses ${unexpected}`);
+    return { serverRssStartMb: before.rssMb, serverRssAfterMb: after.rssMb, serverPeakRssMb: after.peakMb, rssBoundMb: RSS_BOUND_MB, rssWithinBound: within, memoryUnexpectedStatuses: unexpected };
+  } finally {
+    child.kill();
+  }
+}
+
+if (process.argv.includes('--rightsize-bench-server')) await benchServer(process.argv[process.argv.indexOf('--rightsize-bench-server') + 1] as string);

@@ -6,6 +6,7 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../src/api/app.js';
 import { runtime } from '../src/deploy/runtime.js';
+import { storedBudgetStatusSource } from '../src/budgets/stored-status.js';
 import { adviseInstances } from '../src/engine/advice.js';
 
 type LambdaHandler = ReturnType<typeof handle>;
@@ -19,7 +20,10 @@ async function build(): Promise<LambdaHandler> {
       catalog,
       advise: (request) => adviseInstances(request, catalog, config.engine),
       settings: config.engine,
-      // Lambda is reachable from outside: never without tokens (with none configured every /v1 request gets 403).
+      // Budget status computed once per snapshot and kept in the store, shared by every container.
+      budgets: storedBudgetStatusSource({ store, catalog, budgets: config.budgets, nowMs: Date.now }),
+      responseCacheBytes: config.server.responseCacheBytes,
+      // Lambda is reachable from outside: never without tokens (with none configured every /v1 request gets 401).
       auth: { tokenSha256: config.auth.tokenSha256 },
       cors: { origins: config.server.corsOrigins },
       bodyLimitBytes: config.server.bodyLimitBytes,

@@ -2,4 +2,4 @@
 import { azureCollector } from '../src/collectors/azure/collector.js';
 import { collectHandler } from '../src/deploy/collect-handler.js';
 
-export const handler = collectHandler((rt) => azureCollector(rt.config.azure, (size) => rt.catalog.type('azure', size)?.memoryGiB, (size) => rt.catalog.type('azure', size) !== undefined));
+export const handler = collectHandler((rt) => azureCollector(rt.config.azure, (size) => rt.catalog.type('azure', size)?.memoryGiB, { isKnownSize: (size) => rt.catalog.type('azure', size) !== undefined, timeouts: rt.config.timeouts }));

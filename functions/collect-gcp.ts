@@ -2,4 +2,4 @@
 import { gcpCollector } from '../src/collectors/gcp/collector.js';
 import { collectHandler } from '../src/deploy/collect-handler.js';
 
-export const handler = collectHandler((rt) => gcpCollector(rt.config.gcp, (name) => rt.catalog.type('gcp', name) !== undefined));
+export const handler = collectHandler((rt) => gcpCollector(rt.config.gcp, { isKnownType: (name) => rt.catalog.type('gcp', name) !== undefined, timeouts: rt.config.timeouts }));

@@ -5,7 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CloudSchema } from './domain/cloud.js';
 import { EngineSettingsSchema } from './engine/settings.js';
-import { ConfigError, formatZodError } from './errors.js';
+import { unknownKeys } from './config-keys.js';
+import { type ConfigIssue, ConfigError, formatIssues } from './errors.js';
 
 /**
  * The one config. Sources, later wins: defaults < config file < environment variables.
@@ -20,11 +21,19 @@ const ThresholdSchema = z.object({
 });
 
 /** Where a Slack webhook URL comes from. Never the config file itself: a webhook URL is a secret. */
-const SecretRefSchema = z.union([
-  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }),
-  z.object({ ssmParameter: z.string().min(1) }),
-  z.object({ secretsManagerSecret: z.string().min(1) }),
-]);
+const SecretRefSchema = z.union(
+  [
+    z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }),
+    z.object({ ssmParameter: z.string().min(1) }),
+    z.object({ secretsManagerSecret: z.string().min(1) }),
+  ],
+  {
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? 'a webhook URL is a secret and does not belong in the config: put it in an environment variable and write { env: SLACK_WEBHOOK_URL } (or { ssmParameter: NAME }, { secretsManagerSecret: NAME })'
+        : 'expected { env: NAME }, { ssmParameter: NAME } or { secretsManagerSecret: NAME }',
+  },
+);
 
 export const BudgetSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/, 'lowercase letters, digits, - and _ (max 63)'),
@@ -124,6 +133,18 @@ const StoreConfigSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** Outbound-call timeouts (src/collectors/deadline.ts): every SDK client, fetch, Prometheus and Slack call. */
+const TimeoutsSchema = z.object({
+  /** TCP/TLS connect of one attempt, ms. */
+  connectMs: z.number().int().min(100).max(120_000).default(5_000),
+  /** One attempt of one HTTP request, ms: no complete answer within it aborts the attempt (the SDKs retry). */
+  requestMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** One scope whole (an account × region, a project, a subscription, one price region), retries included, ms. */
+  scopeMs: z.number().int().min(500).max(6 * 3_600_000).default(600_000),
+  /** While scopes are still running, a progress line this often, ms (0: none). */
+  heartbeatMs: z.number().int().min(0).max(3_600_000).default(15_000),
+});
+
 export const ConfigSchema = z.object({
   /** Which store: the embedded SQLite file under dataDir (default) or DynamoDB + S3 (deployed). */
   store: StoreConfigSchema.default({ kind: 'sqlite' }),
@@ -139,9 +160,11 @@ export const ConfigSchema = z.object({
       port: z.number().int().min(0).max(65535).default(8787),
       corsOrigins: z.array(z.string().min(1)).default([]),
       bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+      /** Bound of the API's response cache in bytes (bodies, their gzip forms and keys): 32 MiB. */
+      responseCacheBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
       publicBaseUrl: z.string().url().optional(),
     })
-    .default({ host: '127.0.0.1', port: 8787, corsOrigins: [], bodyLimitBytes: 64 * 1024 }),
+    .default({ host: '127.0.0.1', port: 8787, corsOrigins: [], bodyLimitBytes: 64 * 1024, responseCacheBytes: 32 * 1024 * 1024 }),
   auth: z
     .object({
       /** SHA-256 hex digests of accepted bearer tokens; plain tokens only ever come from RIGHTSIZE_API_TOKENS. */
@@ -161,6 +184,7 @@ export const ConfigSchema = z.object({
   gcp: GcpConfigSchema.default(GcpConfigSchema.parse({})),
   azure: AzureConfigSchema.default(AzureConfigSchema.parse({})),
   prometheus: PrometheusConfigSchema.default(PrometheusConfigSchema.parse({})),
+  timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
   budgets: z
     .array(BudgetSchema)
     .default([])
@@ -261,9 +285,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${fileLabel}: (root): expected an object`);
   }
-  // Validate the file alone first so an error points at the file, not at an env override.
+  // Validate the file alone first so an error points at the file, not at an env override. Every issue is listed,
+  // unknown keys (which zod's object schemas would drop silently) included.
   const fromFile = ConfigSchema.safeParse(raw);
-  if (!fromFile.success) throw new ConfigError(formatZodError(fileLabel, fromFile.error));
+  // zod's own unrecognized-key issues (strict sections) are covered, with suggestions, by unknownKeys.
+  const unknown = unknownKeys(ConfigSchema, raw);
+  const covered = (i: z.core.$ZodIssue) => i.code === 'unrecognized_keys' && unknown.some((u) => i.path.every((p, k) => u.path[k] === p));
+  const issues: ConfigIssue[] = [...unknown, ...(fromFile.success ? [] : fromFile.error.issues.filter((i) => !covered(i)))];
+  if (issues.length > 0) throw new ConfigError(formatIssues(fileLabel, issues));
 
   const merged = structuredClone(raw) as Record<string, unknown>;
   const applied: { name: string; path: string[] }[] = [];
@@ -279,7 +308,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (!check.success) {
     const section = check.error.issues[0]?.path[0];
     const names = applied.filter((a) => a.path[0] === section).map((a) => a.name);
-    throw new ConfigError(formatZodError(`environment variable${names.length > 1 ? 's' : ''} ${(names.length > 0 ? names : applied.map((a) => a.name)).join(', ')}`, check.error));
+    throw new ConfigError(formatIssues(`environment variable${names.length > 1 ? 's' : ''} ${(names.length > 0 ? names : applied.map((a) => a.name)).join(', ')}`, check.error.issues));
   }
   const tokens = splitList(env['RIGHTSIZE_API_TOKENS'] ?? '');
   const config = ConfigSchema.parse(merged);

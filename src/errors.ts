@@ -26,9 +26,27 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map(String).join('.');
 }
 
+/** One problem found in a config value: where, and what is wrong with it. */
+export interface ConfigIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/**
+ * Every issue, one line each, `source: field: problem`, e.g.
+ * `rightsize.config.yaml: server.port: Too big: expected number to be <=65535`. Issues at the same field with the
+ * same message are listed once.
+ */
+export function formatIssues(source: string, issues: readonly ConfigIssue[]): string {
+  if (issues.length === 0) return `${source}: invalid`;
+  const lines = issues.map((i) => `${source}: ${formatIssuePath(i.path)}: ${i.message}`);
+  return [...new Set(lines)].join('\n');
+}
+
 /**
  * One line naming the source and the first failing field, e.g.
- * `rightsize.config.yaml: server.port: Too big: expected number to be <=65535 (and 2 more issues)`.
+ * `data/catalog/aws-types.json: types.3.vcpu: Too big: expected number to be <=896 (and 2 more issues)`.
+ * (Data files; the config lists every issue with formatIssues.)
  */
 export function formatZodError(source: string, error: z.ZodError): string {
   const [first, ...rest] = error.issues;

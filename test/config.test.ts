@@ -51,6 +51,40 @@ describe('loadConfig', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('lists every issue, one line each as file: field: problem, unknown keys with a did-you-mean', () => {
+    writeFileSync(
+      path.join(dir, 'rightsize.config.json'),
+      JSON.stringify({ server: { port: 70000 }, aws: { enabled: true, regoins: ['us-east-1'] }, timeuots: {}, engine: { lookbackDayz: 14 }, budgets: [{ name: 'b', amountUsd: 1, scope: { clodu: 'aws' } }] }),
+    );
+    let message = '';
+    try {
+      loadConfig({ cwd: dir, env: {} });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines).toContain('rightsize.config.json: aws.regoins: unknown key (did you mean "regions"?)');
+    expect(lines).toContain('rightsize.config.json: timeuots: unknown key (did you mean "timeouts"?)');
+    expect(lines).toContain('rightsize.config.json: engine.lookbackDayz: unknown key (did you mean "lookbackDays"?)');
+    expect(lines).toContain('rightsize.config.json: budgets.0.scope.clodu: unknown key (did you mean "cloud"?)');
+    expect(lines.some((l) => /^rightsize\.config\.json: server\.port: /.test(l))).toBe(true);
+    expect(lines).toHaveLength(5);
+  });
+
+  it('names every known key when nothing is close, and accepts free-form maps (tags) as they are', () => {
+    writeFileSync(path.join(dir, 'rightsize.config.json'), JSON.stringify({ prometheus: { zzz: 1 }, budgets: [{ name: 'b', amountUsd: 1, scope: { tags: { 'any-key': 'v' } } }] }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/^rightsize\.config\.json: prometheus\.zzz: unknown key; expected one of: enabled, url, hostLabels, auth$/);
+    writeFileSync(path.join(dir, 'rightsize.config.json'), JSON.stringify({ store: { kind: 'dynamodb', table: 'tbl', bucket: 'bkt', endpoints: { s3: 'http://127.0.0.1:1' } }, budgets: [{ name: 'b', amountUsd: 1, scope: { tags: { 'any-key': 'v' } } }] }));
+    expect(loadConfig({ cwd: dir, env: {} }).budgets[0]?.scope.tags).toEqual({ 'any-key': 'v' });
+  });
+
+  it('has timeouts with defaults and bounds', () => {
+    expect(loadConfig({ cwd: dir, env: {} }).timeouts).toEqual({ connectMs: 5000, requestMs: 30000, scopeMs: 600000, heartbeatMs: 15000 });
+    writeFileSync(path.join(dir, 'rightsize.config.json'), JSON.stringify({ timeouts: { requestMs: 0 } }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/^rightsize\.config\.json: timeouts\.requestMs: Too small/);
+  });
+
   it('names the environment variable when an override is invalid', () => {
     expect(() => loadConfig({ cwd: dir, env: { RIGHTSIZE_PORT: 'eighty' } })).toThrow(/environment variable RIGHTSIZE_PORT: server\.port/);
   });
@@ -65,7 +99,9 @@ describe('loadConfig', () => {
       path.join(dir, 'rightsize.config.json'),
       JSON.stringify({ budgets: [{ name: 'b', amountUsd: 1, channels: [{ slackWebhook: 'https://hooks.slack.com/services/X' }] }] }),
     );
-    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/budgets\.0\.channels\.0\.slackWebhook/);
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/^rightsize\.config\.json: budgets\.0\.channels\.0\.slackWebhook: a webhook URL is a secret .*\{ env: SLACK_WEBHOOK_URL \}/);
+    writeFileSync(path.join(dir, 'rightsize.config.json'), JSON.stringify({ report: { slackWebhook: { url: 'x' } } }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/report\.slackWebhook: expected \{ env: NAME \}, \{ ssmParameter: NAME \} or \{ secretsManagerSecret: NAME \}/);
   });
 
   it('holds API tokens only as SHA-256 digests and redacts them when printed', () => {

@@ -1,9 +1,24 @@
+import { createHash } from 'node:crypto';
+import { html as esc } from '../report/escape/html.js';
+
+/** The page's one script: the "try it" buttons. Allowed by its hash, so no other script can run on the page. */
+const DOCS_SCRIPT = `for (const b of document.querySelectorAll('button[data-path]')) {
+  b.addEventListener('click', async () => {
+    const out = b.nextElementSibling; out.hidden = false; out.textContent = '…';
+    const token = document.getElementById('token').value;
+    const res = await fetch(b.dataset.path + '?limit=5', { headers: token ? { authorization: 'Bearer ' + token } : {} });
+    out.textContent = res.status + '\\n' + JSON.stringify(await res.json(), null, 2);
+  });
+}
+`;
+
+/** The /docs page's CSP: its own script (by hash), inline styles, calls to this origin, nothing else. */
+export const DOCS_CSP = `default-src 'none'; script-src 'sha256-${createHash('sha256').update(DOCS_SCRIPT).digest('base64')}'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; frame-ancestors 'none'`;
+
 /**
  * The /docs page: a self-contained API reference rendered from the OpenAPI document (no CDN, works offline),
  * with a small "try it" form per GET route that calls the API with an optional bearer token.
  */
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
-
 export function docsPage(doc: Record<string, unknown>): string {
   const paths = (doc['paths'] ?? {}) as Record<string, Record<string, { summary?: string; tags?: string[]; parameters?: { name: string; in: string; description?: string; required?: boolean }[] }>>;
   const rows: string[] = [];
@@ -19,14 +34,5 @@ export function docsPage(doc: Record<string, unknown>): string {
 <body><h1>Rightsize API</h1><p>OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a>. Routes under <code>/v1</code> need <code>Authorization: Bearer &lt;token&gt;</code>.</p>
 <label>Bearer token <input id="token" type="password" autocomplete="off"></label>
 ${rows.join('\n')}
-<script>
-for (const b of document.querySelectorAll('button[data-path]')) {
-  b.addEventListener('click', async () => {
-    const out = b.nextElementSibling; out.hidden = false; out.textContent = '…';
-    const token = document.getElementById('token').value;
-    const res = await fetch(b.dataset.path + '?limit=5', { headers: token ? { authorization: 'Bearer ' + token } : {} });
-    out.textContent = res.status + '\\n' + JSON.stringify(await res.json(), null, 2);
-  });
-}
-</script></body></html>`;
+<script>${DOCS_SCRIPT}</script></body></html>`;
 }

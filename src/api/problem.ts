@@ -21,8 +21,13 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
 };
 
@@ -40,9 +45,24 @@ export function problem(c: Context, status: ContentfulStatusCode, detail: string
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
 }
 
-/** Field paths and messages of a zod error, prefixed with where the input came from (`query.limit`). */
+/**
+ * Field paths and messages of a zod error, prefixed with where the input came from (`query.limit`). An unknown key
+ * is named as its own path (`query.view2: unknown parameter`).
+ */
 export function zodErrors(error: z.ZodError, where: string): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: [where, ...i.path.map(String), k].join('.'), message: where === 'query' ? 'unknown parameter' : 'unknown field' }))
+      : [{ path: [where, ...i.path.map(String)].join('.'), message: i.message }],
+  );
+}
+
+/**
+ * A problem+json body as a string, for answers written outside Hono (Node's `clientError`): same shape as `problem`.
+ */
+export function problemBody(status: number, detail: string, requestId?: string): string {
+  const body: Problem = { type: `https://rightsize.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, detail, ...(requestId ? { requestId } : {}) };
+  return JSON.stringify(body);
 }
 
 /**

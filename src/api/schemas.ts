@@ -4,13 +4,17 @@ import { INSTANCE_STATES } from '../domain/instance.js';
 import { PURCHASE_OPTIONS } from '../domain/price.js';
 import { RECOMMENDATION_KINDS } from '../domain/recommendation.js';
 
-/** Query and body schemas of the /v1 routes; the OpenAPI document is generated from these same schemas. */
+/**
+ * Query and body schemas of the /v1 routes; the OpenAPI document is generated from these same schemas. Every query
+ * schema is strict: an unknown parameter is a 400 naming it, never silently ignored, so a typo does not go unnoticed
+ * and junk parameters cannot multiply cache entries. A repeated parameter arrives as an array and fails too.
+ */
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'page size (1-500)' }),
   cursor: z.string().min(1).max(512).optional().openapi({ description: 'opaque cursor from the previous page' }),
-  snapshot: z.string().min(1).max(200).optional().openapi({ description: 'snapshot id (default: latest)' }),
-});
+  snapshot: z.string().min(1).max(200).optional().openapi({ description: 'snapshot id (default: latest; with a cursor: the cursor\'s snapshot)' }),
+}).strict();
 
 export const InstancesQuery = PageQuery.extend({
   cloud: z.enum(CLOUDS).optional(),
@@ -19,7 +23,7 @@ export const InstancesQuery = PageQuery.extend({
   type: z.string().min(1).max(100).optional(),
   state: z.enum(INSTANCE_STATES).optional(),
   tag: z.string().min(1).max(300).optional().openapi({ description: '`key` or `key=value`' }),
-});
+}).strict();
 
 export const RecommendationsQuery = PageQuery.extend({
   cloud: z.enum(CLOUDS).optional(),
@@ -29,14 +33,14 @@ export const RecommendationsQuery = PageQuery.extend({
   minMonthlySavingsUsd: z.coerce.number().min(0).max(1e9).optional(),
   sort: z.enum(['savings', 'risk']).default('savings'),
   view: z.enum(['summary', 'full']).default('summary').openapi({ description: '`summary` rows (default) or `full` recommendations with evidence, backtest and every cross-cloud alternative' }),
-});
+}).strict();
 
 export const PricesQuery = PageQuery.extend({
   cloud: z.enum(CLOUDS).optional(),
   region: z.string().min(1).max(64).optional(),
   type: z.string().min(1).max(100).optional(),
   purchaseOption: z.enum(PURCHASE_OPTIONS).optional(),
-});
+}).strict();
 
 export const AdviceBody = z
   .object({
@@ -57,13 +61,19 @@ export const AdviceBody = z
     purchaseOptions: z.array(z.enum(PURCHASE_OPTIONS)).min(1).max(3).optional(),
     hoursPerMonth: z.number().positive().max(744).optional(),
     interruptible: z.boolean().optional(),
+    includeBurstable: z.boolean().optional().openapi({ description: 'include burstable / shared-core types (default: no)' }),
+    includeSpecial: z.boolean().optional().openapi({ description: 'include confidential, HPC, isolated, constrained-core, -flex and bare-metal sizes (default: no)' }),
+    perRegion: z.boolean().optional().openapi({ description: 'list each type once per region instead of once at its cheapest region' }),
     limit: z.number().int().min(1).max(200).optional(),
   })
   .strict()
   .openapi('AdviceRequest');
 
 export const IsoWeekParam = z.object({ isoWeek: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week like 2026-W47') });
-export const ReportQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional() });
+export const ReportQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional() }).strict();
+/** Routes that take no query parameter still reject unknown ones. */
+export const NoQuery = z.object({}).strict();
+export const SnapshotQuery = z.object({ snapshot: z.string().min(1).max(200).optional().openapi({ description: 'snapshot id (default: latest)' }) }).strict();
 export const IdParam = z.object({ id: z.string().min(1).max(500) });
 export const PoolParam = z.object({ pool: z.string().min(1).max(300) });
 export const NameParam = z.object({ name: z.string().min(1).max(100) });
@@ -107,12 +117,17 @@ export const ProblemSchema = z
 /** The error responses every /v1 route documents, each a problem+json body. */
 export const ErrorResponses = {
   400: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'invalid input; `errors` names each failing field' },
-  401: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'missing bearer token' },
-  403: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'token not accepted' },
+  401: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'missing bearer token (`WWW-Authenticate: Bearer realm`), or one not accepted (`error="invalid_token"`)' },
   404: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'not found' },
 } as const;
 
-export const PolicyEvaluationQuery = PageQuery.pick({ snapshot: true });
+/** The snapshot lists' cursor errors, on top of ErrorResponses. */
+export const CursorErrorResponses = {
+  409: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'the cursor pages another snapshot than `?snapshot=` names' },
+  410: { content: { 'application/problem+json': { schema: ProblemSchema } }, description: 'the cursor\'s snapshot is no longer stored: start again without a cursor' },
+} as const;
+
+export const PolicyEvaluationQuery = PageQuery.pick({ snapshot: true }).strict();
 
 /** One candidate policy's out-of-sample standing (engine/validation.ts PolicyScore). */
 export const PolicyScoreSchema = z

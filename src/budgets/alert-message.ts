@@ -1,4 +1,5 @@
 import type { Recommendation } from '../domain/recommendation.js';
+import { clipMrkdwn, mrkdwn, slackPlain } from '../notify/mrkdwn.js';
 import { usd } from '../report/format.js';
 import type { BudgetStatusDetail } from './evaluate.js';
 
@@ -41,9 +42,10 @@ const pct = (x: number, of: number) => `${Math.round((100 * x) / of)}%`;
  */
 export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number; kind: 'actual' | 'forecast' }, plan: GetUnderPlan, link?: string): { text: string; blocks: unknown[] } {
   const verb = threshold.kind === 'actual' ? 'has spent' : 'is forecast to spend';
-  const title = `Budget ${status.name} ${verb} ${threshold.pct}% of ${usd(status.amountUsd)} (${status.period})`;
-  const drivers = status.topDrivers.map((d) => `• ${d.name ?? d.instanceId} (${d.cloud} ${d.type}, ${d.region}): ${usd(d.usd)}`).join('\n') || '—';
-  const recs = plan.picks.map((r) => `• ${r.instanceId}: ${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType} (${r.kind}) saves ${usd(r.monthlySavingsUsd)}/month, risk ${r.risk}/4`).join('\n');
+  // Every value from the clouds or the config goes through mrkdwn() (or slackPlain() in plain_text): data never formats.
+  const title = (esc: (v: unknown) => string) => `Budget ${esc(status.name)} ${verb} ${threshold.pct}% of ${usd(status.amountUsd)} (${esc(status.period)})`;
+  const drivers = status.topDrivers.map((d) => `• ${mrkdwn(d.name ?? d.instanceId)} (${mrkdwn(d.cloud)} ${mrkdwn(d.type)}, ${mrkdwn(d.region)}): ${usd(d.usd)}`).join('\n') || '—';
+  const recs = plan.picks.map((r) => `• ${mrkdwn(r.instanceId)}: ${mrkdwn(r.currentType)} → ${r.action === 'stop' ? 'stop' : mrkdwn(r.recommendedType)} (${mrkdwn(r.kind)}) saves ${usd(r.monthlySavingsUsd)}/month, risk ${r.risk}/4`).join('\n');
   const outcome =
     plan.picks.length === 0
       ? 'No recommendation in this budget’s scope.'
@@ -51,20 +53,21 @@ export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number
         ? `Applied now they would save ${usd(plan.savingsToPeriodEndUsd)} before ${status.periodEnd.slice(0, 10)}.`
         : `Forecast is ${usd(plan.overByUsd)} over; applied now these save ${usd(plan.savingsToPeriodEndUsd)} before ${status.periodEnd.slice(0, 10)}${plan.bringsUnder ? ', enough to finish under budget' : ', not enough on their own'}.`;
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+    { type: 'header', text: { type: 'plain_text', text: title(slackPlain).slice(0, 150) } },
     {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Actual*\n${usd(status.actualUsd)} (${pct(status.actualUsd, status.amountUsd)})` },
         { type: 'mrkdwn', text: `*Forecast*\n${usd(status.forecastUsd)} (${pct(status.forecastUsd, status.amountUsd)})` },
-        { type: 'mrkdwn', text: `*Budget*\n${usd(status.amountUsd)} per ${status.period}` },
-        { type: 'mrkdwn', text: `*Period*\n${status.periodStart.slice(0, 10)} → ${status.periodEnd.slice(0, 10)}` },
+        { type: 'mrkdwn', text: `*Budget*\n${usd(status.amountUsd)} per ${mrkdwn(status.period)}` },
+        { type: 'mrkdwn', text: `*Period*\n${mrkdwn(status.periodStart.slice(0, 10))} → ${mrkdwn(status.periodEnd.slice(0, 10))}` },
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Top cost drivers this period*\n${drivers}`.slice(0, 3000) } },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Recommendations to bring it back under*\n${recs ? `${recs}\n` : ''}${outcome}`.slice(0, 3000) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `Spend source: ${status.sources.join('; ')}` }] },
+    { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(`*Top cost drivers this period*\n${drivers}`, 3000) } },
+    { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(`*Recommendations to bring it back under*\n${recs ? `${recs}\n` : ''}${outcome}`, 3000) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Spend source: ${status.sources.map(mrkdwn).join('; ')}` }] },
   ];
   if (link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the report' }, url: link }] });
-  return { text: title, blocks };
+  // The top-level `text` is the notification fallback, which Slack parses as mrkdwn.
+  return { text: title(mrkdwn), blocks };
 }

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { runAlerts, scopedRecommendations } from './alerts.js';
 import type { AlertRunResult } from './alerts.js';
 import { budgetStatuses } from './evaluate.js';
+import { putStoredBudgetStatuses } from './stored-status.js';
 import type { BudgetStatusDetail } from './evaluate.js';
 import type { SecretRef } from './channel-status.js';
 
@@ -26,5 +27,8 @@ export async function checkBudgets(input: {
   const recommendations = statuses.some((s) => s.thresholdsCrossed.length > 0) ? await scopedRecommendations(input.store, input.budgets) : new Map();
   const result = await runAlerts({ ...input, statuses, recommendations });
   // Read the channel states again so the caller shows what this run changed.
-  return { statuses: result.sent.length + result.failed.length + result.dead.length > 0 ? await budgetStatuses(input) : statuses, result };
+  const final = result.sent.length + result.failed.length + result.dead.length > 0 ? await budgetStatuses(input) : statuses;
+  // The ledger was just evaluated: keep it for the API (served from the store until the next snapshot).
+  await putStoredBudgetStatuses(input.store, input.budgets, final, input.nowMs);
+  return { statuses: final, result };
 }

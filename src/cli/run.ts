@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, redactConfig } from '../config.js';
-import { RightsizeError } from '../errors.js';
+import { ConfigError, RightsizeError } from '../errors.js';
 import { alertsCommand } from './commands/alerts.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { collectCommand } from './commands/collect.js';
@@ -8,6 +8,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { pricesCommand } from './commands/prices.js';
 import { reportCommand } from './commands/report.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { serveCommand } from './commands/serve.js';
 import type { CliFlags, Command, CommandContext } from './context.js';
 import { createProgress } from './progress.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   serve: { run: serveCommand, help: 'serve the HTTP API on the configured host and port' },
   report: { run: reportCommand, help: 'write the weekly cost report (HTML, Markdown, JSON) and store it' },
   alerts: { run: alertsCommand, help: 'evaluate budgets and send each crossed threshold to Slack once' },
+  doctor: { run: doctorCommand, help: 'check secret references, cloud credentials, endpoints and the test tools, each with a fix hint' },
   config: {
     run: async (ctx) => {
       ctx.stdout.write(`${JSON.stringify(redactConfig(ctx.config), null, 2)}\n`);
@@ -101,20 +103,45 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       stderr: io.stderr,
       nowMs: io.nowMs,
       progress: createProgress({ stream: io.stderr as NodeJS.WriteStream, quiet: values.json }),
-      untilSignal: () =>
-        new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        }),
+      untilSignal: () => untilSignal(io.env),
     };
     return await command.run(ctx, rest);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      // Every config issue, one line each (`file: field: problem`); a stack would add nothing.
+      for (const line of err.message.split('\n')) io.stderr.write(`rightsize: error: ${line}\n`);
+      return 1;
+    }
     io.stderr.write(`rightsize: error: ${describeError(err)}\n`);
     if (verbose && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     if (verbose && err instanceof Error && err.cause instanceof Error && err.cause.stack) io.stderr.write(`caused by: ${err.cause.stack}\n`);
     if (!verbose) io.stderr.write('(run with --verbose for details)\n');
     return 1;
   }
+}
+
+/**
+ * Resolves on SIGINT, SIGTERM or SIGHUP. Under npm (`npm start`), also when the parent process goes away: npm's
+ * `sh -c` does not forward signals, so a server whose npm was stopped must notice it has been orphaned.
+ */
+function untilSignal(env: Record<string, string | undefined>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    let watch: NodeJS.Timeout | undefined;
+    const done = () => {
+      for (const s of signals) process.off(s, done);
+      clearInterval(watch);
+      resolve();
+    };
+    for (const s of signals) process.once(s, done);
+    if (env['npm_lifecycle_event'] !== undefined) {
+      const parent = process.ppid;
+      watch = setInterval(() => {
+        if (process.ppid !== parent) done();
+      }, 500);
+      watch.unref();
+    }
+  });
 }
 
 function describeError(err: unknown): string {

@@ -4,6 +4,7 @@ import type { InstanceType } from '../domain/instance-type.js';
 import type { OwnedCommitment, ScopeResult, ScopeStatus } from '../domain/snapshot.js';
 import type { UtilizationSeries } from '../domain/utilization.js';
 import { RightsizeError } from '../errors.js';
+import { statusOf } from './failure.js';
 
 /** One unit of collection: a cloud, an account/project/subscription and a region. */
 export interface CollectScope {
@@ -43,19 +44,7 @@ export class CollectError extends RightsizeError {
   }
 }
 
-/** Maps an SDK error to a named scope status: throttling, auth, or generic error. */
+/** Maps an SDK, fetch or socket error to a named scope status (see failure.ts). */
 export function statusOfError(err: unknown): Exclude<ScopeStatus, 'ok'> {
-  if (err instanceof CollectError) return err.status;
-  // AWS SDK errors carry $metadata.httpStatusCode; Azure RestErrors carry statusCode and an ARM error code.
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; Code?: string; code?: string; statusCode?: number };
-  const name = `${e?.name ?? ''} ${e?.Code ?? ''} ${e?.code ?? ''}`;
-  const http = e?.$metadata?.httpStatusCode ?? e?.statusCode;
-  // gRPC/gax status codes: 8 RESOURCE_EXHAUSTED, 7 PERMISSION_DENIED, 16 UNAUTHENTICATED.
-  const grpc = typeof (err as { code?: unknown })?.code === 'number' ? ((err as { code: number }).code) : undefined;
-  if (grpc === 8) return 'throttled';
-  if (grpc === 7 || grpc === 16) return 'auth-failed';
-  if (/Throttl|RequestLimitExceeded|TooManyRequests|SlowDown|RESOURCE_EXHAUSTED/i.test(name) || http === 429) return 'throttled';
-  if (/AuthFailure|UnauthorizedOperation|AccessDenied|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient|AuthorizationFailed|InvalidAuthenticationToken/i.test(name) || http === 401 || http === 403) return 'auth-failed';
-  if (/Deserializ|Parse|XML|JSON|SyntaxError/i.test(name)) return 'parse-error';
-  return 'error';
+  return statusOf(err);
 }

@@ -4,8 +4,11 @@ import { InstanceTypeSchema } from './instance-type.js';
 import type { Instance } from './instance.js';
 import type { UtilizationSeries } from './utilization.js';
 
-/** Named outcome of collecting one scope; anything but `ok` explains what is missing from a snapshot. */
-export const SCOPE_STATUSES = ['ok', 'auth-failed', 'throttled', 'invalid-config', 'parse-error', 'no-data', 'error'] as const;
+/**
+ * Named outcome of collecting one scope; anything but `ok` explains what is missing from a snapshot. `no-data`: the
+ * scope has instances but no utilization came back; `timeout`: a call got no answer within the configured timeouts.
+ */
+export const SCOPE_STATUSES = ['ok', 'auth-failed', 'throttled', 'invalid-config', 'parse-error', 'no-data', 'timeout', 'error'] as const;
 export const ScopeStatusSchema = z.enum(SCOPE_STATUSES);
 export type ScopeStatus = z.infer<typeof ScopeStatusSchema>;
 

@@ -11,6 +11,8 @@ export interface SlackOptions {
   /** Longest Retry-After we are willing to wait inside one run; longer means "try next run". */
   maxRetryAfterMs?: number;
   fetch?: typeof fetch;
+  /** One POST, response included, ms (config timeouts.requestMs where the caller passes it); default 10 s. */
+  timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -21,15 +23,18 @@ export async function postToSlack(webhookUrl: string, payload: unknown, options:
   const baseDelayMs = options.baseDelayMs ?? 500;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
   let lastDetail = '';
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let res: Response;
     try {
-      res = await doFetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
+      res = await doFetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      lastDetail = `network error: ${(err as Error).message}`;
+      // fetch's own message is "fetch failed": the socket error is its cause.
+      const e = err as Error & { cause?: { message?: string } };
+      lastDetail = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error: ${e.cause?.message ?? e.message}`;
       if (attempt < maxAttempts) await sleep(backoff(baseDelayMs, attempt, random));
       continue;
     }

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { CollectScope, CollectWindow, PartialSnapshot } from '../collectors/collector.js';
 import type { CloudCollector } from '../collectors/run.js';
-import { assembleSnapshot, collectScopeSafely, collectWindowAt, runIdAt } from '../collectors/run.js';
+import { assembleSnapshot, collectScopeSafely, collectWindowAt, listScopes, runIdAt } from '../collectors/run.js';
 import { CloudSchema } from '../domain/cloud.js';
 import { InstanceSchema } from '../domain/instance.js';
 import { InstanceTypeSchema } from '../domain/instance-type.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { OwnedCommitmentSchema, ScopeResultSchema, type ScopeResult } from '../domain/snapshot.js';
-import { statusOfError } from '../collectors/collector.js';
+import { DEFAULT_TIMEOUTS } from '../collectors/deadline.js';
+import { storeCollection } from './failed-runs.js';
 import { decodeSeriesChunk, encodeSeriesChunk } from '../store/series-codec.js';
 import type { Store } from '../store/store.js';
 
@@ -45,17 +46,14 @@ const partsPrefix = (runId: string) => `runs/parts/${runId}/`;
 const partKey = (runId: string, scope: CollectScope) => `${partsPrefix(runId)}${encodeURIComponent(`${scope.cloud}|${scope.account}|${scope.region}`)}.json`;
 
 /** Lists every enabled collector's scopes, stores the run manifest and returns one message per scope. */
-export async function planCollection(store: Store, input: { nowMs: number; lookbackDays: number; collectors: readonly CloudCollector[] }): Promise<{ manifest: RunManifest; messages: CollectMessage[] }> {
+export async function planCollection(store: Store, input: { nowMs: number; lookbackDays: number; collectors: readonly CloudCollector[]; scopeTimeoutMs?: number }): Promise<{ manifest: RunManifest; messages: CollectMessage[] }> {
   const runId = runIdAt(input.nowMs);
   const window = collectWindowAt(input.nowMs, input.lookbackDays);
   const scopes: CollectScope[] = [];
   const planFailures: ScopeResult[] = [];
-  for (const collector of input.collectors) {
-    try {
-      scopes.push(...(await collector.scopes()));
-    } catch (err) {
-      planFailures.push({ cloud: collector.cloud, account: '*', region: '*', status: statusOfError(err), message: `listing scopes failed: ${(err as Error).message}`, instanceCount: 0 });
-    }
+  for (const out of await Promise.all(input.collectors.map((c) => listScopes(c, input.scopeTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs)))) {
+    if ('failure' in out) planFailures.push(out.failure);
+    else scopes.push(...out.scopes);
   }
   const manifest: RunManifest = { runId, startedAtMs: input.nowMs, window, scopes, planFailures };
   await store.putBlob(manifestKey(runId), 'application/json', JSON.stringify(manifest));
@@ -63,8 +61,8 @@ export async function planCollection(store: Store, input: { nowMs: number; lookb
 }
 
 /** Collects one scope of a run and stores it as a part. Scope failures are statuses in the part, not exceptions. */
-export async function collectPart(store: Store, message: CollectMessage, collector: CloudCollector): Promise<PartialSnapshot['scope']> {
-  const part = await collectScopeSafely(collector, message.scope, message.window);
+export async function collectPart(store: Store, message: CollectMessage, collector: CloudCollector, options: { scopeTimeoutMs?: number } = {}): Promise<PartialSnapshot['scope']> {
+  const part = await collectScopeSafely(collector, message.scope, message.window, options.scopeTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs);
   const body = { scope: part.scope, instances: part.instances, series: encodeSeriesChunk(part.series).toString('base64'), calls: part.calls, ...(part.types ? { types: part.types } : {}), ...(part.commitments ? { commitments: part.commitments } : {}) };
   await store.putBlob(partKey(message.runId, message.scope), 'application/json', JSON.stringify(body));
   return part.scope;
@@ -112,7 +110,8 @@ export async function finalizeRun(store: Store, runId: string, options: Finalize
     const lost: ScopeResult[] = missing.map((s) => ({ ...s, status: 'error', message: 'not collected: its queue message failed every retry (see the dead-letter queue)', instanceCount: 0 }));
     const snapshot = assembleSnapshot({ id: runId, startedAtMs: manifest.startedAtMs, finishedAtMs: options.nowMs, window: manifest.window, parts, extraScopes: [...manifest.planFailures, ...lost] });
     await options.enrich?.(snapshot);
-    await store.writeSnapshot(snapshot);
+    // A run where every scope failed is recorded as failed, never as the latest snapshot.
+    await storeCollection(store, snapshot);
     await store.markAlertSent(claimKey, options.nowMs);
     await markFinalized(store, manifest, options.nowMs);
     return 'finalized';

@@ -1,5 +1,5 @@
 /** Inline SVG charts for the self-contained HTML report: no script, no fonts, no network. */
-const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] as string);
+import { html as esc } from './escape/html.js';
 const money = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 
 /** Grouped horizontal bars: one row per label, one bar per series. */

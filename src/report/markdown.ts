@@ -1,37 +1,47 @@
 import { signedPct, signedUsd, usd } from './format.js';
 import { FRONTIER_COLUMNS, frontierRows, scopeHeading, scopeSummary, type PolicyFrontier } from './policy-frontier.js';
+import { mdCode, mdText } from './escape/markdown.js';
 import type { WeeklyReport } from './weekly.js';
 
-const cell = (s: unknown) => String(s ?? '').replace(/\|/g, '\\|');
-const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+// Every value that reaches the Markdown goes through mdText (or mdCode in a code span): table() escapes every cell,
+// so a scope message or an account name cannot add rows, HTML, links or images. The one exception is a figure this
+// module formats from a number (`$1,234`, `+$815`), marked with ours() so it stays readable in the raw file.
+interface Ours {
+  ours: string;
+}
+type Cell = string | number | Ours;
+/** Text formatted here from numbers only (usd, signedUsd): never data, so not escaped. */
+const ours = (text: string): Ours => ({ ours: text });
+const cellText = (c: Cell) => (typeof c === 'object' ? c.ours : mdText(c));
+const table = (head: string[], rows: Cell[][]) => [`| ${head.map(mdText).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cellText).join(' | ')} |`)].join('\n');
 
 /** Each channel and its delivery state; a dead or unset webhook shows its reason. */
 const channelCell = (cs: WeeklyReport['budgets'][number]['channels']) => cs.map((c) => `${c.channel} ${c.state}${c.detail && c.state !== 'ok' ? ` (${c.detail})` : ''}`).join('; ') || 'none';
 
 /** Per scope: a line naming auto's pick and the configured policy, and the frontier as a table. */
 function frontierSection(f: PolicyFrontier): string {
-  if (f.status === 'unavailable') return `No policy frontier: ${cell(f.reason)}.`;
-  const intro = `Walk-forward validation on snapshot \`${cell(f.snapshotId)}\` (${f.windowStart.slice(0, 10)} → ${f.windowEnd.slice(0, 10)}): each candidate policy sized on ${f.trainDays} days, then measured on the next ${f.testDays} days it never saw.`;
+  if (f.status === 'unavailable') return `No policy frontier: ${mdText(f.reason)}.`;
+  const intro = `Walk-forward validation on snapshot ${mdCode(f.snapshotId)} (${mdText(f.windowStart.slice(0, 10))} → ${mdText(f.windowEnd.slice(0, 10))}): each candidate policy sized on ${f.trainDays} days, then measured on the next ${f.testDays} days it never saw.`;
   if (f.scopes.length === 0) return `${intro}\n\nNo running instance with a CPU series to evaluate.`;
-  return [intro, ...f.scopes.map((s) => [`### ${cell(scopeHeading(s))}`, cell(scopeSummary(s)), ...(s.points.length === 0 ? [] : [table([...FRONTIER_COLUMNS], frontierRows(s))])].join('\n\n'))].join('\n\n');
+  return [intro, ...f.scopes.map((s) => [`### ${mdText(scopeHeading(s))}`, mdText(scopeSummary(s)), ...(s.points.length === 0 ? [] : [table([...FRONTIER_COLUMNS], frontierRows(s))])].join('\n\n'))].join('\n\n');
 }
 
 export function renderMarkdown(r: WeeklyReport): string {
   const s = r.spend;
   const change = signedPct(s.changePct);
-  return `# Rightsize weekly report — ${r.isoWeek}
+  return `# Rightsize weekly report — ${mdText(r.isoWeek)}
 
-${r.weekStart.slice(0, 10)} → ${r.weekEnd.slice(0, 10)} · snapshot \`${r.snapshotId ?? 'none'}\`
+${mdText(r.weekStart.slice(0, 10))} → ${mdText(r.weekEnd.slice(0, 10))} · snapshot ${mdCode(r.snapshotId ?? 'none')}
 
 **Spend this week ${usd(s.thisWeekUsd)}** (${change} vs ${usd(s.lastWeekUsd)}) · **${r.recommendations.count} recommendations** worth ${usd(r.recommendations.monthlySavingsUsd)}/month · idle GPU capacity ${usd(r.utilization.gpu.idleGpuCostUsd)}
 
 ## Spend per cloud
 
-${table(['cloud', 'this week', 'last week'], s.byCloud.map((c) => [c.cloud, usd(c.thisWeekUsd), usd(c.lastWeekUsd)]))}
+${table(['cloud', 'this week', 'last week'], s.byCloud.map((c) => [c.cloud, ours(usd(c.thisWeekUsd)), ours(usd(c.lastWeekUsd))]))}
 
 ## Top movers
 
-${table(['cloud', 'account', 'this week', 'last week', 'change'], s.topMovers.map((m) => [m.cloud, m.account, usd(m.thisWeekUsd), usd(m.lastWeekUsd), signedUsd(m.deltaUsd)]))}
+${table(['cloud', 'account', 'this week', 'last week', 'change'], s.topMovers.map((m) => [m.cloud, m.account, ours(usd(m.thisWeekUsd)), ours(usd(m.lastWeekUsd)), ours(signedUsd(m.deltaUsd))]))}
 
 ## Fleet utilization
 
@@ -39,7 +49,7 @@ Median CPU p95 ${r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a'}%, median me
 
 ## Top recommendations
 
-${table(['instance', 'where', 'kind', 'change', 'saves/month', 'risk', 'h saturated'], r.recommendations.top.map((t) => [t.instanceId, `${t.cloud}/${t.region}`, t.kind, t.change, usd(t.monthlySavingsUsd), `${t.risk}/4`, t.hoursSaturated]))}
+${table(['instance', 'where', 'kind', 'change', 'saves/month', 'risk', 'h saturated'], r.recommendations.top.map((t) => [t.instanceId, `${t.cloud}/${t.region}`, t.kind, t.change, ours(usd(t.monthlySavingsUsd)), `${t.risk}/4`, t.hoursSaturated]))}
 
 ## Right-sizing policy frontier
 
@@ -49,16 +59,16 @@ ${frontierSection(r.policyFrontier)}
 
 ${r.purchasePlans.pools} pools (${r.purchasePlans.withCommitment} with a commitment): ${usd(r.purchasePlans.allOnDemandMonthlyUsd)}/month all on-demand → ${usd(r.purchasePlans.recommendedMonthlyUsd)}/month planned.
 
-${table(['pool', 'commitments', 'saves/month vs today'], r.purchasePlans.top.map((p) => [p.pool, p.commitments, usd(p.monthlySavingsUsd)]))}
+${table(['pool', 'commitments', 'saves/month vs today'], r.purchasePlans.top.map((p) => [p.pool, p.commitments, ours(usd(p.monthlySavingsUsd))]))}
 
 ## Budgets
 
-${r.budgets.length === 0 ? 'No budgets configured.' : table(['budget', 'period', 'amount', 'actual', 'forecast', 'crossed', 'alert channels'], r.budgets.map((b) => [b.name, b.period, usd(b.amountUsd), usd(b.actualUsd), usd(b.forecastUsd), b.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || '—', channelCell(b.channels)]))}
+${r.budgets.length === 0 ? 'No budgets configured.' : table(['budget', 'period', 'amount', 'actual', 'forecast', 'crossed', 'alert channels'], r.budgets.map((b) => [b.name, b.period, ours(usd(b.amountUsd)), ours(usd(b.actualUsd)), ours(usd(b.forecastUsd)), b.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || '—', channelCell(b.channels)]))}
 
 ## Data quality
 
 ${r.dataQuality.scopes.length === 0 ? 'All scopes collected.' : table(['cloud', 'account', 'region', 'status', 'message'], r.dataQuality.scopes.map((q) => [q.cloud, q.account, q.region, q.status, q.message ?? '']))}
 
-Skipped: ${Object.entries(r.dataQuality.skipsByReason).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}. Unpriced instance-snapshots: ${r.dataQuality.unpricedInstances}.
+Skipped: ${mdText(Object.entries(r.dataQuality.skipsByReason).map(([k, n]) => `${k} ${n}`).join(', ') || 'none')}. Unpriced instance-snapshots: ${r.dataQuality.unpricedInstances}.
 `;
 }

@@ -32,7 +32,7 @@ it('the docs page renders in headless Chromium with every route visible and no c
       expect(text).toContain(route);
     }
     expect(await page.locator('section.route').count()).toBe(14);
-    expect(errors).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
   } finally {
     await browser.close();
     await server.close();

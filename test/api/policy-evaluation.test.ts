@@ -91,7 +91,7 @@ describe('GET /v1/policy-evaluation', () => {
 
   it('needs a bearer token like every /v1 route', async () => {
     await expectProblem(await api.app.request('/v1/policy-evaluation'), 401);
-    await expectProblem(await api.app.request('/v1/policy-evaluation', { headers: { authorization: 'Bearer nope' } }), 403);
+    await expectProblem(await api.app.request('/v1/policy-evaluation', { headers: { authorization: 'Bearer nope' } }), 401);
   });
 
   it('is documented in /openapi.json with its query and response schema', async () => {
@@ -103,7 +103,7 @@ describe('GET /v1/policy-evaluation', () => {
     if (!op) throw new Error('route not documented');
     expect(op.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['query:snapshot']);
     expect(op.responses['200']?.content['application/json']?.schema.$ref).toBe('#/components/schemas/PolicyEvaluation');
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '404']);
     expect(Object.keys(doc.components.schemas['PolicyEvaluation']?.properties ?? {}).sort()).toEqual(['scopes', 'snapshotId', 'testDays', 'trainDays', 'windowEndMs', 'windowStartMs']);
     expect(Object.keys(doc.components.schemas['PolicyScore']?.properties ?? {}).sort()).toEqual(
       ['folds', 'hoursSustainedOver', 'id', 'instances', 'label', 'outOfSampleOverPct', 'savingsPct', 'upsizes', 'withinBudget'],

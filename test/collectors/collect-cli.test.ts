@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startAwsWireServer } from '../helpers/aws-wire-server.js';
+import { startBlackhole } from '../helpers/blackhole.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let dir: string;
@@ -63,4 +64,37 @@ it('rightsize collect writes one snapshot with a status per region, and analyze 
   const result = JSON.parse(analyzed.stdout) as { recommendations: { kind: string; currentType: string; recommendedType: string }[] };
   expect(result.recommendations).toHaveLength(30);
   expect(result.recommendations.every((r) => r.kind === 'downsize' && r.currentType === 'm5.2xlarge')).toBe(true);
+});
+
+it('a collect where every scope times out exits 1, is stored as a failed run, and analyze keeps the last good snapshot', async () => {
+  const store0 = openSqliteStore({ dataDir: path.join(dir, 'state') });
+  const good = (await store0.latestSnapshot())?.id;
+  await store0.close();
+  expect(good).toBeDefined();
+  const hole = await startBlackhole();
+  const configFile = path.join(dir, 'rightsize.config.json');
+  const before = (await import('node:fs')).readFileSync(configFile, 'utf8');
+  try {
+    writeFileSync(configFile, JSON.stringify({ dataDir: path.join(dir, 'state'), aws: { enabled: true, regions: ['us-east-1', 'eu-west-1'], endpoints: { ec2: hole.url, cloudwatch: hole.url } }, timeouts: { requestMs: 1000, scopeMs: 3000, heartbeatMs: 1000 } }));
+    // (The bound on the wait itself is pinned in-process by timeouts.test.ts; here, the statuses and exit code.)
+    const collected = await run(['collect']);
+    expect(collected.code, collected.stderr).toBe(1);
+    expect(collected.stderr).toMatch(/aws\/self\/us-east-1: timeout \(0 instances\) — aws\/self\/us-east-1: no answer within 3 s \(timeouts\.scopeMs\)/);
+    expect(collected.stderr).toMatch(/… still waiting on 2 scopes \(aws\/self\/(us-east-1|eu-west-1) \d+ s/);
+    expect(collected.stderr).toMatch(/✗ Collected — 0 instances, 0 series, failed: 0\/2 scopes ok; 2 timeout/);
+    expect(collected.stderr).toMatch(/✗ Stored — failed run collect-.* \(every scope failed: the latest snapshot is unchanged\)/);
+    expect(JSON.parse(collected.stdout.trim())).toMatchObject({ storedAs: 'failed-run', instances: 0 });
+
+    const store = openSqliteStore({ dataDir: path.join(dir, 'state') });
+    expect((await store.latestSnapshot())?.id).toBe(good);
+    await store.close();
+    const analyzed = await run(['analyze', '--json']);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    expect(analyzed.stderr).toContain(`the last collection (collect-`);
+    expect(analyzed.stderr).toContain(`analyzing the last good snapshot, ${good}`);
+    expect((JSON.parse(analyzed.stdout) as { snapshot: { id: string } }).snapshot.id).toBe(good);
+  } finally {
+    writeFileSync(configFile, before);
+    await hole.close();
+  }
 });

@@ -118,7 +118,7 @@ it('plans, collects per region, assembles once, analyzes and serves through the 
   const body = JSON.parse(res.body) as { items: { id: string; monthlySavingsUsd: number }[] };
   expect(body.items.map((r) => r.id)).toEqual(recs.items.slice(0, 3).map((r) => r.id));
   const denied = (await api(apiEvent('/v1/recommendations', 'wrong-token') as never, {} as never)) as ApiResult;
-  expect(denied.statusCode).toBe(403); // a token, but not one of ours
+  expect(denied.statusCode).toBe(401); // a token, but not one of ours: RFC 6750 invalid_token
   expect(denied.headers?.['content-type']).toContain('application/problem+json');
 
   // The scheduled run finds nothing left to finalize and the latest snapshot already analyzed.

@@ -16,6 +16,8 @@ export interface FakeInstance {
   launchTime?: string;
   az?: string;
   tags?: Record<string, string>;
+  /** EC2's privateDnsName (the CloudWatch agent's `host` dimension). */
+  privateDnsName?: string;
 }
 
 export interface AwsWireOptions {
@@ -33,6 +35,12 @@ export interface AwsWireOptions {
   throttleFirst?: Partial<Record<'DescribeInstances' | 'GetMetricData', number>>;
   /** Regions answering 500 to everything. */
   failingRegions?: string[];
+  /** Operations answered with a proxy's HTML 500 page instead of XML/JSON. */
+  htmlErrors?: string[];
+  /** How the agent's GPU metrics are dimensioned: InstanceId (append_dimensions) or only host (the agent's default). */
+  gpuDimensions?: 'InstanceId' | 'host';
+  /** Hosts publishing GPU metrics that are no instance of the account (ListMetrics lists them too). */
+  strayGpuHosts?: string[];
   /** Regions whose DescribeInstances returns a malformed instance (no instanceType). */
   malformedRegions?: string[];
   /** Added latency per request, ms. */
@@ -104,6 +112,12 @@ export async function startAwsWireServer(options: AwsWireOptions) {
     calls[op] = (calls[op] ?? 0) + 1;
     const accessKey = /Credential=([^/]+)\//.exec(String(headers['authorization'] ?? ''))?.[1] ?? '';
     (accessKeys[op] ??= new Set()).add(accessKey);
+    if (op === 'GetCallerIdentity') {
+      const account = accessKey.startsWith('ASIA') ? accessKey.slice(4) : '123456789012';
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${account}:user/local</Arn><UserId>AIDA</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+      return;
+    }
     if (op === 'AssumeRole') {
       const params = new URLSearchParams(body);
       const roleArn = params.get('RoleArn') ?? '';
@@ -120,6 +134,11 @@ export async function startAwsWireServer(options: AwsWireOptions) {
       res.end('<Response><Errors><Error><Code>InternalError</Code><Message>boom</Message></Error></Errors><RequestID>x</RequestID></Response>');
       return;
     }
+    if (options.htmlErrors?.includes(op)) {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
+      return;
+    }
     const key = `${region}|${op}`;
     seen[key] = (seen[key] ?? 0) + 1;
     const throttle = options.throttleFirst?.[op as 'DescribeInstances'] ?? 0;
@@ -129,11 +148,14 @@ export async function startAwsWireServer(options: AwsWireOptions) {
     }
     if (target === 'GraniteServiceVersion20100801.ListMetrics') {
       const req = JSON.parse(body) as { Namespace?: string; MetricName?: string };
-      const metrics = Object.entries(options.gpus ?? {}).flatMap(([instanceId, count]) =>
+      const hostOf = (id: string) => Object.values(options.instances).flat().find((i) => i.id === id)?.privateDnsName ?? id;
+      const who = (idOrHost: string, host: boolean) => (host ? { Name: 'host', Value: idOrHost } : { Name: 'InstanceId', Value: idOrHost });
+      const byHost = options.gpuDimensions === 'host';
+      const metrics = [...Object.entries(options.gpus ?? {}).map(([instanceId, count]) => [byHost ? hostOf(instanceId) : instanceId, count] as const), ...(options.strayGpuHosts ?? []).map((h) => [h, 1] as const)].flatMap(([idOrHost, count]) =>
         Array.from({ length: count }, (_, index) => ({
           Namespace: 'CWAgent',
           MetricName: req.MetricName,
-          Dimensions: [{ Name: 'InstanceId', Value: instanceId }, { Name: 'index', Value: String(index) }, { Name: 'name', Value: 'NVIDIA A100-SXM4-40GB' }],
+          Dimensions: [who(idOrHost, byHost || (options.strayGpuHosts ?? []).includes(idOrHost)), { Name: 'index', Value: String(index) }, { Name: 'name', Value: 'NVIDIA A100-SXM4-40GB' }],
         })),
       );
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
@@ -245,7 +267,7 @@ export async function startAwsWireServer(options: AwsWireOptions) {
     const malformed = options.malformedRegions?.includes(region);
     const items = page
       .map(
-        (i, n) => `<item><instanceId>${esc(i.id)}</instanceId><imageId>ami-1</imageId><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState>${malformed && n === 0 ? '' : `<instanceType>${esc(i.type)}</instanceType>`}<launchTime>${i.launchTime ?? '2026-01-05T10:00:00.000Z'}</launchTime><placement><availabilityZone>${i.az ?? `${region}a`}</availabilityZone><tenancy>default</tenancy></placement>${i.lifecycle ? `<instanceLifecycle>${i.lifecycle}</instanceLifecycle>` : ''}<architecture>x86_64</architecture><tagSet>${Object.entries(i.tags ?? {}).map(([k, v]) => `<item><key>${esc(k)}</key><value>${esc(v)}</value></item>`).join('')}</tagSet></item>`,
+        (i, n) => `<item><instanceId>${esc(i.id)}</instanceId><imageId>ami-1</imageId><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState>${malformed && n === 0 ? '' : `<instanceType>${esc(i.type)}</instanceType>`}<launchTime>${i.launchTime ?? '2026-01-05T10:00:00.000Z'}</launchTime><placement><availabilityZone>${i.az ?? `${region}a`}</availabilityZone><tenancy>default</tenancy></placement>${i.lifecycle ? `<instanceLifecycle>${i.lifecycle}</instanceLifecycle>` : ''}${i.privateDnsName ? `<privateDnsName>${esc(i.privateDnsName)}</privateDnsName>` : ''}<architecture>x86_64</architecture><tagSet>${Object.entries(i.tags ?? {}).map(([k, v]) => `<item><key>${esc(k)}</key><value>${esc(v)}</value></item>`).join('')}</tagSet></item>`,
       )
       .join('');
     res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
@@ -261,7 +283,8 @@ export async function startAwsWireServer(options: AwsWireOptions) {
     const offset = Number(req['NextToken'] ?? 0);
     const pageSize = options.metricPageSize ?? queries.length;
     const results = queries.slice(offset, offset + pageSize).map((q) => {
-      const instanceId = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'InstanceId')?.Value ?? '';
+      const host = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'host')?.Value;
+      const instanceId = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'InstanceId')?.Value ?? Object.values(options.instances).flat().find((i) => host !== undefined && i.privateDnsName === host)?.id ?? '';
       const gpuIndex = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'index')?.Value;
       const timestamps: number[] = [];
       const values: number[] = [];

@@ -19,6 +19,8 @@ export interface AzureWireOptions {
   /** Hourly (Maximum, Average, Minimum) of a metric for a VM id, or undefined. */
   metric?: (vmId: string, name: string, hourMs: number) => { maximum?: number; average?: number; minimum?: number } | undefined;
   failingSubscriptions?: string[];
+  /** Retail Prices API items per armRegionName (GET /api/retail/prices, one page). */
+  retailPrices?: Record<string, unknown[]>;
 }
 
 /** A local ARM endpoint for the real @azure/arm-compute client: VM list with nextLink paging and Azure Monitor metrics. */
@@ -53,6 +55,11 @@ export async function startAzureWireServer(options: AzureWireOptions) {
       }
       const recorded = JSON.parse(readFileSync(path.join(here, '../fixtures/azure/resource-skus-southcentralus.json'), 'utf8')) as { value: { locations: string[] }[] };
       return send(200, { value: recorded.value.filter((sku) => sku.locations.includes(location)) });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/retail/prices' && options.retailPrices) {
+      calls['retailPrices'] = (calls['retailPrices'] ?? 0) + 1;
+      const region = /armRegionName eq '([^']+)'/.exec(url.searchParams.get('$filter') ?? '')?.[1] ?? '';
+      return send(200, { BillingCurrency: 'USD', Items: options.retailPrices[region] ?? [], NextPageLink: null });
     }
     if (req.method === 'GET' && url.pathname.endsWith('/providers/Microsoft.Insights/metrics')) {
       calls['metrics'] = (calls['metrics'] ?? 0) + 1;

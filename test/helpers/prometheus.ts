@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { findPrometheus } from './binaries.js';
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -17,20 +18,18 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a real Prometheus (Debian package `prometheus`) on 127.0.0.1 with a TSDB backfilled from OpenMetrics text
+ * Starts a real Prometheus (found by findPrometheus: PROMETHEUS_BIN or PATH) on 127.0.0.1 with a TSDB backfilled from OpenMetrics text
  * by `promtool tsdb create-blocks-from openmetrics`. Scrapes nothing; stops and deletes its data on close().
  */
 export async function startPrometheus(openMetrics: string): Promise<{ url: string; close(): Promise<void> }> {
-  for (const bin of ['prometheus', 'promtool']) {
-    if (!['/usr/bin', '/usr/local/bin', '/bin'].some((d) => existsSync(path.join(d, bin)))) throw new Error(`${bin} not found: apt-get install prometheus (.ci/run does)`);
-  }
+  const bin = findPrometheus();
   const dir = mkdtempSync(path.join(tmpdir(), 'rightsize-prom-'));
   const input = path.join(dir, 'input.om');
   writeFileSync(input, openMetrics);
-  execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', input, path.join(dir, 'data')], { stdio: 'pipe' });
+  execFileSync(bin.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', input, path.join(dir, 'data')], { stdio: 'pipe' });
   writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
   const port = await freePort();
-  const child: ChildProcess = spawn('prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=3650d', '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(bin.prometheus, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=3650d', '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -41,14 +41,23 @@ export async function printAnalysis(ctx: CommandContext, store: Store, catalog: 
   ctx.stdout.write(renderSummary({ meta, instances, monthlyCostUsdByInstance, ...results }));
 }
 
+/** Says so when the newest collection failed whole: the analysis is of the last good snapshot, not of that run. */
+async function warnIfLastRunFailed(ctx: CommandContext, store: Store, snapshotId: string, finishedAt: string): Promise<void> {
+  const { latestFailedRun } = await import('../../pipeline/failed-runs.js');
+  const failed = await latestFailedRun(store);
+  if (failed && failed.startedAt > finishedAt) ctx.stderr.write(`rightsize: the last collection (${failed.id}) failed in every scope; analyzing the last good snapshot, ${snapshotId}\n`);
+}
+
 /** `rightsize analyze [--snapshot ID]`: analyze the latest (or given) snapshot in the configured store. */
 export const analyzeCommand: Command = async (ctx) => {
   const { loadCatalogWithRefreshedPrices } = await import('../../catalog/load.js');
   const store = await openStore(ctx.config, ctx.env);
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
-    const snapshotId = ctx.flags.snapshot ?? (await store.latestSnapshot())?.id;
+    const latest = ctx.flags.snapshot ? undefined : await store.latestSnapshot();
+    const snapshotId = ctx.flags.snapshot ?? latest?.id;
     if (!snapshotId) throw new RightsizeError(`no snapshot in ${ctx.config.dataDir}: run "rightsize collect" first (or "rightsize demo" for the demo store)`);
+    if (latest) await warnIfLastRunFailed(ctx, store, latest.id, latest.finishedAt);
     const results = await analyzeAndStore(ctx, store, catalog, snapshotId, ctx.nowMs());
     await printAnalysis(ctx, store, catalog, results);
     return 0;

@@ -1,11 +1,11 @@
 import { openStore } from '../../store/open.js';
 import type { Command } from '../context.js';
+import { scopesOutcome } from '../outcome.js';
 
 /**
  * `rightsize prices`: refresh AWS (Price List API, spot price history, Spot Advisor), GCP (Cloud Billing Catalog) and
- * Azure (Retail Prices API) prices for the
- * enabled clouds into the store, where analyze, serve, report and alerts lay them over the bundled catalog.
- * Exit 1 when no region could be refreshed.
+ * Azure (Retail Prices API) prices for the enabled clouds into the store, where analyze, serve, report and alerts lay
+ * them over the bundled catalog. Each cloud fails alone. Exit 1 when no region could be refreshed.
  */
 export const pricesCommand: Command = async (ctx) => {
   if (!ctx.config.aws.enabled && !ctx.config.gcp.enabled && !ctx.config.azure.enabled) {
@@ -16,8 +16,13 @@ export const pricesCommand: Command = async (ctx) => {
   const { refreshPrices } = await import('../../pipeline/refresh-prices.js');
   const store = await openStore(ctx.config, ctx.env);
   try {
-    const out = await ctx.progress.step('Refreshed prices', () => refreshPrices({ config: ctx.config, catalog: loadCatalog(ctx.config.catalogDir), store, nowMs: ctx.nowMs() }), (o) => `${o.scopes.filter((s) => s.status === 'ok').length}/${o.scopes.length} regions`);
-    for (const s of out.scopes) ctx.stdout.write(`${s.cloud}/${s.region}: ${s.status}, ${s.instanceCount} types${s.message ? ` — ${s.message}` : ''}\n`);
+    const out = await ctx.progress.step(
+      'Refreshed prices',
+      () => refreshPrices({ config: ctx.config, catalog: loadCatalog(ctx.config.catalogDir), store, nowMs: ctx.nowMs() }),
+      (o) => scopesOutcome(o.scopes, 'regions').words,
+      (o) => (o.written.length === 0 ? 'failed' : scopesOutcome(o.scopes).outcome),
+    );
+    for (const s of out.scopes) ctx.stdout.write(`${s.cloud}/${s.account === 'prices' ? '' : `${s.account}/`}${s.region}: ${s.status}, ${s.instanceCount} types${s.message ? ` — ${s.message}` : ''}\n`);
     return out.written.length > 0 ? 0 : 1;
   } finally {
     await store.close();

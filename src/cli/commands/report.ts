@@ -32,6 +32,7 @@ export const reportCommand: Command = async (ctx, positionals) => {
   const store = await openStore(ctx.config, ctx.env);
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
+    if (isoWeek === undefined && !(await store.latestSnapshot())) throw new RightsizeError(`no snapshot in ${ctx.config.dataDir}: run "rightsize collect" first (or "rightsize demo" for the demo store)`);
     const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.flags.out ?? ctx.config.dataDir, isoWeek);
     ctx.stdout.write(`Weekly report: ${file} (also .md and .json)\n`);
     return 0;

@@ -1,5 +1,5 @@
 import type { Catalog } from '../../catalog/catalog.js';
-import { budgetStatuses } from '../../budgets/evaluate.js';
+import { storedBudgetStatusSource } from '../../budgets/stored-status.js';
 import { adviseInstances } from '../../engine/advice.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
@@ -17,10 +17,8 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
     catalog,
     advise: (request) => adviseInstances(request, catalog, config.engine),
     settings: config.engine,
-    budgets: {
-      list: () => budgetStatuses({ store, catalog, budgets: config.budgets, nowMs: ctx.nowMs() }),
-      get: async (name) => (await budgetStatuses({ store, catalog, budgets: config.budgets.filter((b) => b.name === name), nowMs: ctx.nowMs() }))[0],
-    },
+    budgets: storedBudgetStatusSource({ store, catalog, budgets: config.budgets, nowMs: ctx.nowMs }),
+    responseCacheBytes: config.server.responseCacheBytes,
     // A local run with no token configured serves openly on loopback only; say so loudly.
     auth: noTokens ? { disabled: true } : { tokenSha256: config.auth.tokenSha256 },
     cors: { origins: config.server.corsOrigins },

@@ -8,7 +8,7 @@ import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectScope, CollectWindow, PartialSnapshot } from '../collector.js';
 import type { OwnedCommitment } from '../../domain/snapshot.js';
-import { statusOfError } from '../collector.js';
+import { describeFailure, failureOf } from '../failure.js';
 import { parseEc2Instance, parseMetricResult } from './parse.js';
 import { combineGpus } from '../gpu-fold.js';
 
@@ -67,15 +67,25 @@ export function queriesPerCall(points: number): number {
 export async function collectAwsScope(scope: CollectScope, window: CollectWindow, clients: AwsScopeClients, options: AwsScopeOptions = {}): Promise<PartialSnapshot> {
   const calls: Record<string, number> = { DescribeInstances: 0, GetMetricData: 0, ListMetrics: 0 };
   const instances: Instance[] = [];
+  // The CloudWatch agent's default GPU dimensions are host, index and name (no InstanceId): host is the private DNS name.
+  const idByHost = new Map<string, string>();
   try {
     for await (const page of paginateDescribeInstances({ client: clients.ec2, pageSize: 1000 }, { MaxResults: 1000 })) {
       calls['DescribeInstances'] = (calls['DescribeInstances'] ?? 0) + 1;
       for (const reservation of page.Reservations ?? []) {
-        for (const raw of reservation.Instances ?? []) instances.push(parseEc2Instance(raw, scope.account, scope.region));
+        for (const raw of reservation.Instances ?? []) {
+          const instance = parseEc2Instance(raw, scope.account, scope.region);
+          instances.push(instance);
+          const dns = raw.PrivateDnsName;
+          if (dns) {
+            idByHost.set(dns, instance.id);
+            idByHost.set(dns.split('.')[0] as string, instance.id);
+          }
+        }
       }
     }
   } catch (err) {
-    return { instances: [], series: [], calls, scope: { ...scope, status: statusOfError(err), message: `ec2:DescribeInstances: ${messageOf(err)}`, instanceCount: 0 } };
+    return { instances: [], series: [], calls, scope: { ...scope, ...failureOf('aws', 'ec2:DescribeInstances', err), instanceCount: 0 } };
   }
 
   const types = await describeUnknownTypes(clients.ec2, instances, options.isKnownType, calls);
@@ -98,8 +108,10 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
       }
     });
   });
-  // CloudWatch agent GPU metrics carry InstanceId, index and name dimensions; ListMetrics finds the exact sets.
+  // CloudWatch agent GPU metrics carry InstanceId (with append_dimensions) or host, and index and name dimensions;
+  // ListMetrics finds the exact sets. Series matching no running instance are counted and named in the note.
   const runningIds = new Set(running.map((i) => i.id));
+  const unmatchedGpuHosts = new Set<string>();
   const gpuQueryMeta = new Map<string, { instanceId: string; metric: Metric; stat: 'Maximum' | 'Average'; gpuIndex: string }>();
   try {
     for (const g of GPU_METRICS) {
@@ -109,9 +121,14 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
         calls['ListMetrics'] = (calls['ListMetrics'] ?? 0) + 1;
         for (const m of out.Metrics ?? []) {
           const dims = m.Dimensions ?? [];
-          const instanceId = dims.find((d) => d.Name === 'InstanceId')?.Value;
+          const host = dims.find((d) => d.Name === 'host')?.Value;
+          const instanceId = dims.find((d) => d.Name === 'InstanceId')?.Value ?? (host ? idByHost.get(host) ?? idByHost.get(host.split('.')[0] as string) : undefined);
           const gpuIndex = dims.find((d) => d.Name === 'index')?.Value ?? '0';
-          if (!instanceId || !runningIds.has(instanceId)) continue;
+          if (!instanceId || !runningIds.has(instanceId)) {
+            // A stopped instance's recent series is expected; one that names no instance here is a gap to report.
+            if (!instanceId) unmatchedGpuHosts.add(host ?? dims.map((d) => `${d.Name}=${d.Value}`).join(','));
+            continue;
+          }
           for (const stat of ['Maximum', 'Average'] as const) {
             const id = `g${gpuQueryMeta.size}`;
             gpuQueryMeta.set(id, { instanceId, metric: g.metric, stat, gpuIndex });
@@ -121,8 +138,13 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
         nextToken = out.NextToken;
       } while (nextToken);
     }
-  } catch {
-    // No GPU agent metrics (or no permission to list them) leaves CPU and memory intact; GPU fields stay unmeasured.
+  } catch (err) {
+    // No permission to list agent metrics leaves CPU and memory intact; GPU fields stay unmeasured, and the note says so.
+    notes.push(`GPU metrics not collected (${describeFailure('cloudwatch:ListMetrics', err)})`);
+  }
+  if (unmatchedGpuHosts.size > 0) {
+    const names = [...unmatchedGpuHosts].sort();
+    notes.push(`${names.length} GPU metric host${names.length > 1 ? 's' : ''} matched no instance: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
   }
   const gpuBuffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
   const buffers = new Map<string, { max: Float32Array; mean: Float32Array; seen: boolean; count?: Uint16Array }>();
@@ -181,7 +203,7 @@ export async function collectAwsScope(scope: CollectScope, window: CollectWindow
       } while (nextToken);
     }
   } catch (err) {
-    return { instances, series: toSeries(buffers, window.startMs), calls, ...(types.types.length ? { types: types.types } : {}), ...(owned.commitments.length ? { commitments: owned.commitments } : {}), scope: { ...scope, status: statusOfError(err), message: `inventory collected; cloudwatch:GetMetricData failed: ${messageOf(err)}`, instanceCount: instances.length } };
+    return { instances, series: toSeries(buffers, window.startMs), calls, ...(types.types.length ? { types: types.types } : {}), ...(owned.commitments.length ? { commitments: owned.commitments } : {}), scope: { ...scope, status: failureOf('aws', 'cloudwatch:GetMetricData', err).status, message: `inventory collected; ${failureOf('aws', 'cloudwatch:GetMetricData', err).message}`, instanceCount: instances.length } };
   }
   return {
     instances,
@@ -204,10 +226,6 @@ function toSeries(buffers: Map<string, { max: Float32Array; mean: Float32Array; 
   return out.sort((a, b) => a.instanceId.localeCompare(b.instanceId) || a.metric.localeCompare(b.metric));
 }
 
-function messageOf(err: unknown): string {
-  const e = err as { name?: string; message?: string };
-  return `${e?.name ?? 'Error'}: ${(e?.message ?? String(err)).split('\n')[0]}`;
-}
 
 /**
  * Types the catalog does not know (launched after it was built) are described with DescribeInstanceTypes, 100 names
@@ -235,7 +253,7 @@ async function describeUnknownTypes(ec2: EC2Client, instances: readonly Instance
       }
     }
   } catch (err) {
-    return { types, note: `ec2:DescribeInstanceTypes failed (${messageOf(err)}): ${unknown.filter((u) => !types.some((t) => t.name === u)).join(', ')} stay unknown` };
+    return { types, note: `${describeFailure('ec2:DescribeInstanceTypes', err)}: ${unknown.filter((u) => !types.some((t) => t.name === u)).join(', ')} stay unknown` };
   }
   return { types, ...(skipped.length ? { note: `types not sized: ${skipped.join('; ')}` } : {}) };
 }
@@ -265,7 +283,7 @@ async function ownedReservations(ec2: EC2Client, scope: CollectScope, calls: Rec
   try {
     out = await ec2.send(new DescribeReservedInstancesCommand({ Filters: [{ Name: 'state', Values: ['active'] }] }));
   } catch (err) {
-    return { commitments: [], note: `owned reservations not collected (ec2:DescribeReservedInstances: ${messageOf(err)}); purchase plans assume none` };
+    return { commitments: [], note: `owned reservations not collected (${describeFailure('ec2:DescribeReservedInstances', err)}); purchase plans assume none` };
   }
   const commitments: OwnedCommitment[] = [];
   const bad: string[] = [];

@@ -4,7 +4,8 @@ import type { Instance } from '../../domain/instance.js';
 import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectWindow, PartialSnapshot } from '../collector.js';
-import { CollectError, statusOfError } from '../collector.js';
+import { CollectError } from '../collector.js';
+import { describeFailure, failureOf } from '../failure.js';
 import { MetricsResponseSchema, parseAzureVm } from './parse.js';
 import { describeAzureSizes } from './skus.js';
 import type { InstanceType } from '../../domain/instance-type.js';
@@ -35,7 +36,7 @@ export async function collectAzureSubscription(subscription: string, window: Col
       for (const raw of page) instances.push(parseAzureVm(raw, subscription));
     }
   } catch (err) {
-    return [{ instances: [], series: [], calls, scope: { cloud: 'azure', account: subscription, region: '*', status: statusOfError(err), message: `virtualMachines.listAll: ${(err as Error).message.split('\n')[0]}`, instanceCount: 0 } }];
+    return [{ instances: [], series: [], calls, scope: { cloud: 'azure', account: subscription, region: '*', ...failureOf('azure', 'virtualMachines.listAll', err), instanceCount: 0 } }];
   }
   // Sizes the catalog lacks: described once per location, then their memory turns Available Memory Bytes into %.
   let described: InstanceType[] = [];
@@ -49,7 +50,7 @@ export async function collectAzureSubscription(subscription: string, window: Col
         described = out.types;
         sizeNotes.push(...out.notes);
       } catch (err) {
-        sizeNotes.push(`resourceSkus.list failed (${(err as Error).message.split('\n')[0]}): ${[...new Set([...wanted.values()].flatMap((s) => [...s]))].join(', ')} stay unknown`);
+        sizeNotes.push(`${describeFailure('resourceSkus.list', err)}: ${[...new Set([...wanted.values()].flatMap((s) => [...s]))].join(', ')} stay unknown`);
       }
     }
   }
@@ -70,7 +71,8 @@ export async function collectAzureSubscription(subscription: string, window: Col
         series.push(...(await vmMetrics(vm, window, hours, deps)));
         calls['metrics.list'] = (calls['metrics.list'] ?? 0) + 1;
       } catch (err) {
-        failures.set(vm.region, `${statusOfError(err)}: Microsoft.Insights/metrics ${vm.name ?? vm.id}: ${(err as Error).message.split('\n')[0]}`);
+        const failure = failureOf('azure', `Microsoft.Insights/metrics ${vm.name ?? vm.id}`, err);
+        failures.set(vm.region, `${failure.status}: ${failure.message}`);
       }
     }
   };
@@ -108,7 +110,7 @@ async function vmMetrics(vm: Instance, window: CollectWindow, hours: number, dep
   try {
     body = JSON.parse(res.bodyAsText ?? '');
   } catch {
-    throw new CollectError('parse-error', 'metrics: body is not JSON');
+    throw new CollectError('parse-error', `HTTP ${res.status} (not JSON)`);
   }
   const parsed = MetricsResponseSchema.safeParse(body);
   if (!parsed.success) throw new CollectError('parse-error', `metrics: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}`);

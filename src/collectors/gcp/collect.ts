@@ -2,7 +2,9 @@ import type { Instance } from '../../domain/instance.js';
 import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectWindow, PartialSnapshot } from '../collector.js';
-import { CollectError, statusOfError } from '../collector.js';
+import { CollectError } from '../collector.js';
+import { describeFailure, failureOf } from '../failure.js';
+import type { ScopeStatus } from '../../domain/snapshot.js';
 import { TimeSeriesSchema, parseGceInstance } from './parse.js';
 import { instanceTypeFromMachineType } from './machine-types.js';
 import type { InstanceType } from '../../domain/instance-type.js';
@@ -10,14 +12,21 @@ import { combineGpus } from '../gpu-fold.js';
 
 /** The two client calls used, typed structurally so tests and the CLI inject the real per-service gax clients. */
 export interface GcpClients {
-  instances: { aggregatedListAsync(req: { project: string; maxResults?: number; returnPartialSuccess?: boolean }): AsyncIterable<[string, { instances?: unknown[] | null }]> };
-  monitoring: { listTimeSeriesAsync(req: Record<string, unknown>): AsyncIterable<unknown> };
+  instances: { aggregatedListAsync(req: { project: string; maxResults?: number; returnPartialSuccess?: boolean }, call?: GaxCallOptions): AsyncIterable<[string, { instances?: unknown[] | null }]> };
+  monitoring: { listTimeSeriesAsync(req: Record<string, unknown>, call?: GaxCallOptions): AsyncIterable<unknown> };
   /** Machine types the catalog lacks are described with `machineTypes.get` (optional: without it they stay unknown). */
-  machineTypes?: { get(req: { project: string; zone: string; machineType: string }): Promise<unknown[]> };
+  machineTypes?: { get(req: { project: string; zone: string; machineType: string }, call?: GaxCallOptions): Promise<unknown[]> };
+}
+
+/** gax per-call options: `timeout` (ms) bounds each request. */
+export interface GaxCallOptions {
+  timeout?: number;
 }
 
 export interface GcpProjectOptions {
   isKnownType?: (name: string) => boolean;
+  /** Per-request timeout, ms (config timeouts.requestMs); default gax's own. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -39,13 +48,14 @@ const METRICS: { metric: Metric; filter: string; scale: number; perGpu?: boolean
 export async function collectGcpProject(project: string, window: CollectWindow, clients: GcpClients, options: GcpProjectOptions = {}): Promise<PartialSnapshot[]> {
   const calls: Record<string, number> = { aggregatedList: 0, listTimeSeries: 0 };
   const instances: Instance[] = [];
+  const call: GaxCallOptions = options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {};
   try {
-    for await (const [, scoped] of clients.instances.aggregatedListAsync({ project, maxResults: 500, returnPartialSuccess: true })) {
+    for await (const [, scoped] of clients.instances.aggregatedListAsync({ project, maxResults: 500, returnPartialSuccess: true }, call)) {
       for (const raw of scoped.instances ?? []) instances.push(parseGceInstance(raw, project));
     }
     calls['aggregatedList'] = 1;
   } catch (err) {
-    return [{ instances: [], series: [], calls, scope: { cloud: 'gcp', account: project, region: '*', status: statusOfError(err), message: `instances.aggregatedList: ${(err as Error).message.split('\n')[0]}`, instanceCount: 0 } }];
+    return [{ instances: [], series: [], calls, scope: { cloud: 'gcp', account: project, region: '*', ...failureOf('gcp', 'instances.aggregatedList', err), instanceCount: 0 } }];
   }
   const described = await describeUnknownMachineTypes(project, instances, clients, options, calls);
   const hours = Math.round((window.endMs - window.startMs) / HOUR_MS);
@@ -53,7 +63,7 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
   const buffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
   const gpuBuffers = new Map<string, { max: Float32Array; mean: Float32Array }>();
   let failure: string | undefined;
-  let failureStatus: ReturnType<typeof statusOfError> = 'error';
+  let failureStatus: Exclude<ScopeStatus, 'ok'> = 'error';
   try {
     for (const m of METRICS) {
       for (const [aligner, field] of [['ALIGN_MAX', 'max'], ['ALIGN_MEAN', 'mean']] as const) {
@@ -65,7 +75,7 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
           aggregation: { alignmentPeriod: { seconds: 3600 }, perSeriesAligner: aligner },
           view: 'FULL',
         };
-        for await (const raw of clients.monitoring.listTimeSeriesAsync(req)) {
+        for await (const raw of clients.monitoring.listTimeSeriesAsync(req, call)) {
           const parsed = TimeSeriesSchema.safeParse(raw);
           if (!parsed.success) throw new CollectError('parse-error', `gcp timeSeries.list ${project}: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}`);
           const id = parsed.data.resource.labels['instance_id'];
@@ -86,8 +96,9 @@ export async function collectGcpProject(project: string, window: CollectWindow, 
       }
     }
   } catch (err) {
-    failureStatus = statusOfError(err);
-    failure = `inventory collected; timeSeries.list failed: ${(err as Error).message.split('\n')[0]}`;
+    const f = failureOf('gcp', 'timeSeries.list', err);
+    failureStatus = f.status;
+    failure = `inventory collected; ${f.message}`;
   }
   const series: UtilizationSeries[] = [
     ...[...buffers.entries()].map(([key, b]) => {
@@ -122,12 +133,12 @@ async function describeUnknownMachineTypes(project: string, instances: readonly 
   for (const [name, zone] of [...zoneOf].sort(([a], [b]) => a.localeCompare(b))) {
     calls['machineTypes.get'] = (calls['machineTypes.get'] ?? 0) + 1;
     try {
-      const [raw] = await clients.machineTypes.get({ project, zone, machineType: name });
+      const [raw] = await clients.machineTypes.get({ project, zone, machineType: name }, options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {});
       const outcome = instanceTypeFromMachineType(raw);
       if ('type' in outcome) types.push(outcome.type);
       else notes.push(`${name}: ${outcome.skipped}`);
     } catch (err) {
-      notes.push(`${name}: machineTypes.get failed (${(err as Error).message.split('\n')[0]}); it stays unknown`);
+      notes.push(`${name}: ${describeFailure('machineTypes.get', err)}; it stays unknown`);
     }
   }
   return { types, notes };

@@ -3,7 +3,9 @@ import { GetProductsCommand, type PricingClient } from '@aws-sdk/client-pricing'
 import { z } from 'zod';
 import type { PricesFile } from '../../catalog/schema.js';
 import type { ScopeResult } from '../../domain/snapshot.js';
-import { CollectError, statusOfError } from '../collector.js';
+import { CollectError } from '../collector.js';
+import { DEFAULT_TIMEOUTS, withDeadline } from '../deadline.js';
+import { failureOf } from '../failure.js';
 
 const HOURS_3Y = 3 * 8760;
 
@@ -45,7 +47,7 @@ export interface PriceRefresh {
  * Linux spot price from DescribeSpotPriceHistory (mean of the latest price across the region's zones), for each
  * region. A region that fails is a status; the others are kept. Columns match data/catalog/aws-prices.json.
  */
-export async function fetchAwsPrices(clients: AwsPriceClients, regions: readonly string[], nowMs: number): Promise<PriceRefresh> {
+export async function fetchAwsPrices(clients: AwsPriceClients, regions: readonly string[], nowMs: number, options: { regionTimeoutMs?: number } = {}): Promise<PriceRefresh> {
   const calls: Record<string, number> = {};
   const count = (op: string) => (calls[op] = (calls[op] ?? 0) + 1);
   const day = new Date(nowMs).toISOString().slice(0, 10);
@@ -60,13 +62,20 @@ export async function fetchAwsPrices(clients: AwsPriceClients, regions: readonly
   };
   const scopes: ScopeResult[] = [];
   for (const region of regions) {
+    let operation = 'pricing:GetProducts';
     try {
+      await withDeadline(`aws prices ${region}`, options.regionTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs, (signal) => pricesOfRegion(region, signal));
+    } catch (err) {
+      scopes.push({ cloud: 'aws', account: 'prices', region, ...failureOf('aws', operation, err), instanceCount: 0 });
+    }
+
+    async function pricesOfRegion(region: string, signal: AbortSignal): Promise<void> {
       const prices: Record<string, (number | null)[]> = {};
       let token: string | undefined;
       let n = 0;
       do {
         count('GetProducts');
-        const out = await clients.pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', Filters: PRODUCT_FILTERS(region), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) }));
+        const out = await clients.pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', Filters: PRODUCT_FILTERS(region), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal });
         for (const item of out.PriceList ?? []) {
           const parsed = ProductSchema.safeParse(JSON.parse(String(item)));
           if (!parsed.success) {
@@ -80,13 +89,12 @@ export async function fetchAwsPrices(clients: AwsPriceClients, regions: readonly
         }
         token = out.NextToken;
       } while (token);
-      const spot = await spotPrices(clients.ec2For(region), nowMs, count);
+      operation = 'ec2:DescribeSpotPriceHistory';
+      const spot = await spotPrices(clients.ec2For(region), nowMs, count, signal);
       for (const [type, usd] of spot) (prices[type] ??= [null, null, null])[1] = usd;
       file.regions[region] = { sources: ['aws-pricing-api', 'aws-spot-history', 'aws-pricing-api'], prices };
       const priced = Object.keys(prices).length;
       scopes.push({ cloud: 'aws', account: 'prices', region, status: priced > 0 ? 'ok' : 'no-data', instanceCount: priced, ...(priced > 0 ? {} : { message: 'no products matched' }) });
-    } catch (err) {
-      scopes.push({ cloud: 'aws', account: 'prices', region, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 });
     }
   }
   return { file, scopes, calls };
@@ -115,12 +123,12 @@ function ratesOf(p: z.infer<typeof ProductSchema>): { onDemandUsd?: number; ri3y
 }
 
 /** Latest Linux spot price per zone (StartTime now returns the price in effect), averaged over the region's zones. */
-async function spotPrices(ec2: EC2Client, nowMs: number, count: (op: string) => void): Promise<Map<string, number>> {
+async function spotPrices(ec2: EC2Client, nowMs: number, count: (op: string) => void, signal?: AbortSignal): Promise<Map<string, number>> {
   const latest = new Map<string, { atMs: number; usd: number }>();
   let token: string | undefined;
   do {
     count('DescribeSpotPriceHistory');
-    const out = await ec2.send(new DescribeSpotPriceHistoryCommand({ ProductDescriptions: ['Linux/UNIX'], StartTime: new Date(nowMs), MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+    const out = await ec2.send(new DescribeSpotPriceHistoryCommand({ ProductDescriptions: ['Linux/UNIX'], StartTime: new Date(nowMs), MaxResults: 1000, ...(token ? { NextToken: token } : {}) }), signal ? { abortSignal: signal } : {});
     for (const h of out.SpotPriceHistory ?? []) {
       // The filter asks for Linux/UNIX; a response holding other products (VPC, SUSE, Windows) must not mix them in.
       if (!h.InstanceType || !h.AvailabilityZone || !h.SpotPrice || h.ProductDescription !== 'Linux/UNIX') continue;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { PricesFile } from '../../catalog/schema.js';
 import type { ScopeResult } from '../../domain/snapshot.js';
-import { CollectError, statusOfError } from '../collector.js';
+import { CollectError } from '../collector.js';
+import { DEFAULT_TIMEOUTS, withDeadline } from '../deadline.js';
+import { failureOf } from '../failure.js';
 import type { PriceRefresh } from './aws.js';
 import { getJson } from './http-json.js';
 
@@ -29,6 +31,10 @@ export interface AzurePriceOptions {
   fetch?: typeof fetch;
   /** Retries of a 429/5xx page, with backoff. */
   retries?: number;
+  /** One page request, ms (config timeouts.requestMs). */
+  requestTimeoutMs?: number;
+  /** One region whole, every page and retry, ms (config timeouts.scopeMs). */
+  regionTimeoutMs?: number;
 }
 
 /**
@@ -50,13 +56,22 @@ export async function fetchAzurePrices(regions: readonly string[], nowMs: number
   const scopes: ScopeResult[] = [];
   for (const region of regions) {
     try {
+      await withDeadline(`azure prices ${region}`, options.regionTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs, (signal) => pricesOfRegion(region, signal));
+    } catch (err) {
+      scopes.push({ cloud: 'azure', account: 'prices', region, ...failureOf('azure', 'Retail Prices', err), instanceCount: 0 });
+    }
+  }
+  return { file, scopes, calls };
+
+  async function pricesOfRegion(region: string, signal: AbortSignal): Promise<void> {
+    {
       const prices: Record<string, (number | null)[]> = {};
       const filter = `serviceName eq 'Virtual Machines' and armRegionName eq '${region.replace(/'/g, "''")}'`;
       let url: string | undefined = `${base}/api/retail/prices?api-version=2023-01-01-preview&$filter=${encodeURIComponent(filter)}`;
       let page = 0;
       while (url) {
         calls['retailPrices'] = (calls['retailPrices'] ?? 0) + 1;
-        const body = await getJson(url, 'Retail Prices', { fetch: doFetch, ...(options.retries !== undefined ? { retries: options.retries } : {}) });
+        const body = await getJson(url, 'Retail Prices', { fetch: doFetch, signal, ...(options.retries !== undefined ? { retries: options.retries } : {}), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
         const parsed = PageSchema.safeParse(body);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
@@ -74,9 +89,6 @@ export async function fetchAzurePrices(regions: readonly string[], nowMs: number
       file.regions[region] = { sources: ['azure-retail-prices', 'azure-retail-prices', 'azure-retail-prices'], prices };
       const priced = Object.keys(prices).length;
       scopes.push({ cloud: 'azure', account: 'prices', region, status: priced > 0 ? 'ok' : 'no-data', instanceCount: priced });
-    } catch (err) {
-      scopes.push({ cloud: 'azure', account: 'prices', region, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 });
     }
   }
-  return { file, scopes, calls };
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { PricesFile } from '../../catalog/schema.js';
 import type { InstanceType } from '../../domain/instance-type.js';
 import type { ScopeResult } from '../../domain/snapshot.js';
-import { CollectError, statusOfError } from '../collector.js';
+import { CollectError } from '../collector.js';
+import { failureOf } from '../failure.js';
 import type { PriceRefresh } from './aws.js';
 
 /** Compute Engine's service id in the Cloud Billing Catalog. */
@@ -27,7 +28,7 @@ const SkuSchema = z.object({
 });
 
 export interface GcpCatalogClient {
-  listSkusAsync(request: { parent: string; currencyCode?: string; pageSize?: number }): AsyncIterable<unknown>;
+  listSkusAsync(request: { parent: string; currencyCode?: string; pageSize?: number }, call?: { timeout?: number }): AsyncIterable<unknown>;
 }
 
 type Usage = 'OnDemand' | 'Preemptible' | 'Commit1Yr' | 'Commit3Yr';
@@ -60,7 +61,7 @@ function priceableByCoreAndRam(t: InstanceType): boolean {
  * on-demand, spot and 1- and 3-year resource CUDs; a machine type's price is vCPUs × core rate + GiB × RAM rate.
  * Columns match data/catalog/gcp-prices.json. Shared-core and GPU types keep their bundled prices.
  */
-export async function fetchGcpPrices(client: GcpCatalogClient, types: readonly InstanceType[], regions: readonly string[], nowMs: number): Promise<PriceRefresh> {
+export async function fetchGcpPrices(client: GcpCatalogClient, types: readonly InstanceType[], regions: readonly string[], nowMs: number, options: { requestTimeoutMs?: number } = {}): Promise<PriceRefresh> {
   const calls: Record<string, number> = { 'skus.list': 1 };
   const day = new Date(nowMs).toISOString().slice(0, 10);
   const file: PricesFile = {
@@ -79,7 +80,7 @@ export async function fetchGcpPrices(client: GcpCatalogClient, types: readonly I
   const rates = new Map<string, Map<string, { core: (number | undefined)[]; ram: (number | undefined)[] }>>();
   let n = 0;
   try {
-    for await (const raw of client.listSkusAsync({ parent: COMPUTE_SERVICE, currencyCode: 'USD', pageSize: 5000 })) {
+    for await (const raw of client.listSkusAsync({ parent: COMPUTE_SERVICE, currencyCode: 'USD', pageSize: 5000 }, options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {})) {
       const parsed = SkuSchema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -104,7 +105,8 @@ export async function fetchGcpPrices(client: GcpCatalogClient, types: readonly I
       }
     }
   } catch (err) {
-    return { file, calls, scopes: regions.map((region) => ({ cloud: 'gcp', account: 'prices', region, status: statusOfError(err), message: (err as Error).message, instanceCount: 0 })) };
+    const failure = failureOf('gcp', 'cloudbilling skus.list', err);
+    return { file, calls, scopes: regions.map((region) => ({ cloud: 'gcp', account: 'prices', region, ...failure, instanceCount: 0 })) };
   }
   const scopes: ScopeResult[] = [];
   for (const region of regions) {

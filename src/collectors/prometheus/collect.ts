@@ -4,6 +4,8 @@ import type { Metric, UtilizationSeries } from '../../domain/utilization.js';
 import { HOUR_MS } from '../../domain/utilization.js';
 import type { CollectWindow } from '../collector.js';
 import { CollectError } from '../collector.js';
+import { DEFAULT_TIMEOUTS, requestSignal } from '../deadline.js';
+import { describeFailure, statusOf } from '../failure.js';
 
 /** Prometheus HTTP API `query_range` response, validated at the boundary. */
 const MatrixSchema = z.object({
@@ -22,6 +24,10 @@ export interface PrometheusOptions {
   matchInstance?: (host: string, instances: readonly Instance[]) => Instance | undefined;
   auth?: { bearerToken: string } | { username: string; password: string };
   fetch?: typeof fetch;
+  /** One query, ms (config timeouts.requestMs). */
+  requestTimeoutMs?: number;
+  /** The collection's deadline: aborts the query in flight. */
+  signal?: AbortSignal;
 }
 
 /** Hourly rollups of the DCGM exporter's per-minute gauges, evaluated at the end of each hour. */
@@ -39,11 +45,20 @@ export async function queryRange(options: PrometheusOptions, promql: string, win
   const headers: Record<string, string> = {};
   if (options.auth && 'bearerToken' in options.auth) headers['authorization'] = `Bearer ${options.auth.bearerToken}`;
   if (options.auth && 'username' in options.auth) headers['authorization'] = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
-  const res = await (options.fetch ?? fetch)(url, { headers, signal: AbortSignal.timeout(30_000) });
+  const requestMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs;
+  let res: Response;
+  let body: unknown;
+  try {
+    res = await (options.fetch ?? fetch)(url, { headers, signal: requestSignal(requestMs, options.signal) });
+    body = res.ok ? await res.json().catch(() => undefined) : undefined;
+  } catch (err) {
+    if ((err as Error).name === 'TimeoutError') throw new CollectError('timeout', `prometheus query_range: no answer from ${url.host} within ${requestMs} ms (timeouts.requestMs)`, { cause: err });
+    throw new CollectError(statusOf(err), describeFailure('prometheus query_range', options.signal?.aborted ? options.signal.reason : err), { cause: err });
+  }
   if (res.status === 401 || res.status === 403) throw new CollectError('auth-failed', `prometheus query_range: HTTP ${res.status}`);
   if (res.status === 429) throw new CollectError('throttled', 'prometheus query_range: HTTP 429');
   if (!res.ok) throw new CollectError('error', `prometheus query_range: HTTP ${res.status}`);
-  const parsed = MatrixSchema.safeParse(await res.json().catch(() => undefined));
+  const parsed = MatrixSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CollectError('parse-error', `prometheus query_range: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
