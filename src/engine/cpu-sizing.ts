@@ -11,6 +11,8 @@ export interface HourlyWindow {
   from: number;
   to: number;
   startMs: number;
+  /** The largest hourly maximum in the window, when a summary already found it: lets the curve take one pass. */
+  maxPct?: number;
 }
 
 /** The hourly window of a series inside [startMs, endMs): its arrays and the indices that fall in it. */
@@ -73,7 +75,7 @@ export function sizeCpu(w: HourlyWindow, settings: EngineSettings): CpuSizing {
   let why: string;
   let curve: ExceedanceCurve | undefined;
   if (settings.cpuSizing === 'risk') {
-    curve = exceedanceCurve(w.mean, w.max, w.from, w.to, spikeModelOf(settings));
+    curve = exceedanceCurve(w.mean, w.max, w.from, w.to, spikeModelOf(settings), w.maxPct);
     ruleValuePct = requiredCapacityPct(curve, settings.riskBudgetPct / 100);
     why = `smallest capacity whose modeled 5-minute demand exceeds it ≤ ${settings.riskBudgetPct} % of the time: ${round2(ruleValuePct)} % of today's`;
   } else {

@@ -81,7 +81,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   if (!cpu || !cpuSeries || cpu.coverage.points < settings.minPoints || cpu.coverage.hours < settings.minHours) {
     return skip(input, 'insufficient-data', `${cpu?.coverage.points ?? 0} hourly CPU points; need ≥ ${settings.minPoints} and ≥ ${settings.minHours} h`, type);
   }
-  const cpuWindow = hourlyWindow(cpuSeries, input.windowStartMs, input.windowEndMs);
+  const cpuWindow = { ...hourlyWindow(cpuSeries, input.windowStartMs, input.windowEndMs), maxPct: cpu.max };
   const sizing = sizeCpu(cpuWindow, settings);
   const memWindow = summaries.mem && byMetric.mem ? hourlyWindow(byMetric.mem, input.windowStartMs, input.windowEndMs) : undefined;
   const memSaturation = memWindow ? saturationOf(memWindow.mean, memWindow.from, memWindow.to, settings.memSaturatedPct, settings, memWindow.startMs) : undefined;
@@ -90,7 +90,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   let gpuUtilPct: number | undefined;
   if (settings.gpuSizing === 'risk' && summaries.gpu && byMetric.gpu) {
     const g = hourlyWindow(byMetric.gpu, input.windowStartMs, input.windowEndMs);
-    gpuUtilPct = requiredCapacityPct(exceedanceCurve(g.mean, g.max, g.from, g.to, spikeModelOf(settings)), settings.riskBudgetPct / 100);
+    gpuUtilPct = requiredCapacityPct(exceedanceCurve(g.mean, g.max, g.from, g.to, spikeModelOf(settings), summaries.gpu.max), settings.riskBudgetPct / 100);
   }
   const demand = demandOf(
     {
@@ -153,7 +153,7 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   const capNowPct = 100;
   const capAfterPct = afterType ? ((afterType.vcpu * creditedPerf(afterType, demand)) / (type.vcpu * perfNow)) * 100 : 0;
   // Read on the curve's grid at or below the capacity: never more optimistic than the exact share.
-  const curve = sizing.curve ?? exceedanceCurve(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, spikeModelOf(settings));
+  const curve = sizing.curve ?? exceedanceCurve(cpuWindow.mean, cpuWindow.max, cpuWindow.from, cpuWindow.to, spikeModelOf(settings), cpu.max);
   const shareAt = (capPct: number) => round3((curve.share[Math.min(curve.share.length - 1, Math.floor(capPct / curve.stepPct + 1e-9))] as number) * 100);
   const shareNowPct = shareAt(capNowPct);
   const shareAfterPct = afterType ? shareAt(capAfterPct) : null;
@@ -306,12 +306,13 @@ export function validationInputOf(cpu: HourlyWindow, mem: HourlyWindow | undefin
   return { cpu, ...(mem ? { mem } : {}), floorPct: (Math.min(settings.minVcpu, type.vcpu) / type.vcpu) * 100, monthlyCostUsd };
 }
 
-/** Drops undefined fields (recursively through plain objects) so evidence stores and serializes cleanly. */
+/** Drops undefined fields so evidence stores and serializes cleanly. */
 function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  // Nested evidence objects are built with conditional spreads and carry no undefined; only the top level is filtered.
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v === undefined) continue;
-    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) ? withoutUndefined(v as Record<string, unknown>) : v;
+  for (const k in value) {
+    const v = value[k];
+    if (v !== undefined) out[k] = v;
   }
   return out;
 }

@@ -63,23 +63,21 @@ const GRID_POINTS = 128;
 const GRID_MAX_PCT = 400;
 let constDiff = new Float64Array(0);
 let slopeDiff = new Float64Array(0);
-let hourMean = new Float64Array(0);
-let hourTop = new Float64Array(0);
 
 /**
  * The whole exceedance curve in one pass (O(hours + grid)): each hour is 1 below its spread, a straight line
  * across it and 0 above, so its contribution is added to difference arrays of a constant and a slope and two
  * running sums give every grid point exactly.
  */
-export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: number, to: number, model: SpikeModel): ExceedanceCurve {
+export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: number, to: number, model: SpikeModel, topHintPct?: number): ExceedanceCurve {
   const end = Math.min(to, mean.length);
   const start = Math.max(0, from);
-  // First pass: each hour's mean and spread top (kept), and the highest top, which sizes the grid.
-  if (hourMean.length < end - start) {
-    hourMean = new Float64Array((end - start) * 2);
-    hourTop = new Float64Array((end - start) * 2);
+  // With a bound on every hour's peak (the window's largest hourly maximum) one pass does; without one, a first pass
+  // finds the highest peak, which sizes the grid. A bound some hour exceeds (a missing maximum) falls back.
+  if (topHintPct !== undefined && topHintPct > 0 && topHintPct <= GRID_MAX_PCT) {
+    const curve = accumulate(mean, max, start, end, model, topHintPct, true);
+    if (curve) return curve;
   }
-  let n = 0;
   let top = 0;
   for (let h = start; h < end; h++) {
     let m = mean[h] as number;
@@ -89,11 +87,12 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
     const x = h < max.length ? (max[h] as number) : Number.NaN;
     if (x === x && x < u) u = x;
     if (u < m + MIN_SPREAD_PCT) u = m;
-    hourMean[n] = m;
-    hourTop[n] = u;
-    n++;
     if (u > top) top = u;
   }
+  return accumulate(mean, max, start, end, model, top, false) as ExceedanceCurve;
+}
+
+function accumulate(mean: Float32Array, max: Float32Array, start: number, end: number, model: SpikeModel, top: number, bounded: boolean): ExceedanceCurve | undefined {
   // The finest power-of-two step (≥ 0.25 points) that covers the highest peak in ≤ 128 points: a capacity is found
   // to within 1 point of today's for ordinary loads, and the pass stays a few microseconds.
   let step = GRID_STEP_PCT;
@@ -106,16 +105,30 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
   constDiff.fill(0, 0, points + 1);
   slopeDiff.fill(0, 0, points + 1);
   // step is a power of two, so capPct / step is exact and a capacity on the grid gets its own point.
-  const idx = (capPct: number) => Math.min(points, Math.max(0, Math.ceil(capPct / step)));
-  for (let i = 0; i < n; i++) {
-    const m = hourMean[i] as number;
-    const u = hourTop[i] as number;
-    const gU = idx(u); // first grid point at or above U: 0 from there
+  const inv = 1 / step;
+  let n = 0;
+  let c0 = 0;
+  let s0 = 0;
+  for (let h = start; h < end; h++) {
+    let m = mean[h] as number;
+    if (m !== m) continue;
+    if (m < 0) m = 0;
+    let u = m * model.peakToMean + model.peakFloorPct;
+    const x = h < max.length ? (max[h] as number) : Number.NaN;
+    if (x === x && x < u) u = x;
+    if (u < m + MIN_SPREAD_PCT) u = m;
+    if (bounded && u > top) return undefined;
+    n++;
+    let gU = Math.ceil(u * inv); // first grid point at or above U: 0 from there
+    if (gU > points) gU = points;
     if (u === m || u <= 2 * m) {
-      const lo = 2 * m - u;
       // Grid points strictly below lo are fully over; [lo, u) follows the line (u − c) / (2(u − m)).
-      const gLo = u === m ? gU : Math.min(gU, idx(lo));
-      constDiff[0] = (constDiff[0] as number) + 1;
+      let gLo = gU;
+      if (u !== m) {
+        gLo = Math.ceil((2 * m - u) * inv);
+        if (gLo > gU) gLo = gU;
+      }
+      c0 += 1;
       constDiff[gLo] = (constDiff[gLo] as number) - 1;
       if (gLo < gU) {
         const beta = 1 / (2 * (u - m));
@@ -126,12 +139,14 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
       }
     } else {
       const beta = (2 * m) / (u * u);
-      constDiff[0] = (constDiff[0] as number) + u * beta;
+      c0 += u * beta;
+      s0 -= beta;
       constDiff[gU] = (constDiff[gU] as number) - u * beta;
-      slopeDiff[0] = (slopeDiff[0] as number) - beta;
       slopeDiff[gU] = (slopeDiff[gU] as number) + beta;
     }
   }
+  constDiff[0] = (constDiff[0] as number) + c0;
+  slopeDiff[0] = (slopeDiff[0] as number) + s0;
   const share = new Float64Array(points);
   let c = 0;
   let s = 0;

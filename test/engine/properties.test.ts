@@ -133,6 +133,8 @@ describe('right-sizing properties', () => {
           expect(rec.monthlyCostAfter.onDemandUsd).toBeLessThanOrEqual(rec.monthlyCostNow.onDemandUsd);
         }
         expect(after.arch).toBe(t.arch);
+        // Evidence survives a JSON round trip unchanged: no undefined at any depth (stores marshal it as is).
+        expect(JSON.parse(JSON.stringify(rec.evidence))).toStrictEqual(rec.evidence);
         expect(rec.risk).toBeGreaterThanOrEqual(0);
         expect(rec.risk).toBeLessThanOrEqual(4);
         expect(rec.backtest.hoursSaturated).toBeLessThanOrEqual(rec.backtest.hoursAboveTarget);

@@ -78,3 +78,25 @@ describe('curve over many hours', () => {
     expect(requiredCapacityPct(exceedanceCurve(mean, max, 0, 300, MODEL), 0)).toBe(20);
   });
 });
+
+describe('curve with a bound on the peaks', () => {
+  it('one pass with a valid bound gives the same curve as two passes read on the same grid', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ mean: fc.float({ min: 0, max: 100, noNaN: true }), extra: fc.float({ min: 0, max: 100, noNaN: true }), noMax: fc.boolean() }), { minLength: 1, maxLength: 300 }), (hours) => {
+        const mean = Float32Array.from(hours.map((h) => h.mean));
+        const max = Float32Array.from(hours.map((h) => (h.noMax ? Number.NaN : Math.min(100, h.mean + h.extra))));
+        const plain = exceedanceCurve(mean, max, 0, hours.length, MODEL);
+        // A bound above every hour's peak: same shares at every capacity the two grids share.
+        const bounded = exceedanceCurve(mean, max, 0, hours.length, MODEL, 400);
+        for (let g = 0; g < bounded.share.length; g++) {
+          const cap = g * bounded.stepPct;
+          expect(bounded.share[g]).toBeCloseTo(exceedanceAt(mean, max, 0, hours.length, cap, MODEL), 7);
+        }
+        // A bound some hour exceeds (here: 1 %) falls back to the exact two-pass curve.
+        const peaks = hours.map((h, i) => Math.max(h.mean, Math.min(Number.isNaN(max[i] as number) ? Infinity : (max[i] as number), h.mean * MODEL.peakToMean + MODEL.peakFloorPct)));
+        if (peaks.some((u) => u > 1)) expect(Array.from(exceedanceCurve(mean, max, 0, hours.length, MODEL, 1).share)).toEqual(Array.from(plain.share));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
