@@ -133,16 +133,22 @@ const StoreConfigSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-/** Outbound-call timeouts (src/collectors/deadline.ts): every SDK client, fetch, Prometheus and Slack call. */
+/**
+ * Timeout defaults: generous for a large account, short enough that nothing looks hung. One definition: the schema
+ * below and src/collectors/deadline.ts (for callers without a config) both read it.
+ */
+export const TIMEOUT_DEFAULTS = { connectMs: 5_000, requestMs: 30_000, scopeMs: 600_000, heartbeatMs: 15_000 } as const;
+
+/** Outbound-call timeouts (src/collectors/deadline.ts): every SDK client, fetch and Prometheus call. */
 const TimeoutsSchema = z.object({
   /** TCP/TLS connect of one attempt, ms. */
-  connectMs: z.number().int().min(100).max(120_000).default(5_000),
+  connectMs: z.number().int().min(100).max(120_000).default(TIMEOUT_DEFAULTS.connectMs),
   /** One attempt of one HTTP request, ms: no complete answer within it aborts the attempt (the SDKs retry). */
-  requestMs: z.number().int().min(100).max(600_000).default(30_000),
+  requestMs: z.number().int().min(100).max(600_000).default(TIMEOUT_DEFAULTS.requestMs),
   /** One scope whole (an account × region, a project, a subscription, one price region), retries included, ms. */
-  scopeMs: z.number().int().min(500).max(6 * 3_600_000).default(600_000),
+  scopeMs: z.number().int().min(500).max(6 * 3_600_000).default(TIMEOUT_DEFAULTS.scopeMs),
   /** While scopes are still running, a progress line this often, ms (0: none). */
-  heartbeatMs: z.number().int().min(0).max(3_600_000).default(15_000),
+  heartbeatMs: z.number().int().min(0).max(3_600_000).default(TIMEOUT_DEFAULTS.heartbeatMs),
 });
 
 export const ConfigSchema = z.object({

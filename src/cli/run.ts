@@ -108,8 +108,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(ctx, rest);
   } catch (err) {
     if (err instanceof ConfigError) {
-      // Every config issue, one line each (`file: field: problem`); a stack would add nothing.
+      // Every config issue, one line each (`file: field: problem`), and no "--verbose" nudge: a stack adds nothing.
       for (const line of err.message.split('\n')) io.stderr.write(`rightsize: error: ${line}\n`);
+      if (verbose && err.stack) io.stderr.write(`${err.stack}\n`);
       return 1;
     }
     io.stderr.write(`rightsize: error: ${describeError(err)}\n`);

@@ -1,3 +1,4 @@
+import { TIMEOUT_DEFAULTS } from '../config.js';
 import { CollectError } from './collector.js';
 
 /**
@@ -11,8 +12,8 @@ export interface Timeouts {
   scopeMs: number;
 }
 
-/** The defaults (also the config schema's): generous for a large account, short enough that nothing looks hung. */
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, requestMs: 30_000, scopeMs: 600_000 };
+/** The config's defaults (config.ts TIMEOUT_DEFAULTS), for callers that have no config at hand. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: TIMEOUT_DEFAULTS.connectMs, requestMs: TIMEOUT_DEFAULTS.requestMs, scopeMs: TIMEOUT_DEFAULTS.scopeMs };
 
 export function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
@@ -41,8 +42,16 @@ export async function withDeadline<T>(label: string, ms: number, work: (signal: 
   }
 }
 
-/** A signal for one HTTP request: the request's own timeout, and the scope's deadline when there is one. */
+/**
+ * A signal for one HTTP request: the request's own timeout, and the scope's deadline when there is one. Not
+ * `AbortSignal.any([AbortSignal.timeout(ms), scope])`: Node holds the timeout signal weakly there, and once garbage
+ * collected it never fires (the request then waits for the scope's deadline). The timer here holds it.
+ */
 export function requestSignal(requestMs: number, scope?: AbortSignal): AbortSignal {
-  const own = AbortSignal.timeout(requestMs);
-  return scope ? AbortSignal.any([own, scope]) : own;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${requestMs} ms`, 'TimeoutError')), requestMs);
+  timer.unref();
+  if (scope?.aborted) controller.abort(scope.reason);
+  else scope?.addEventListener('abort', () => controller.abort(scope.reason), { once: true });
+  return controller.signal;
 }

@@ -76,9 +76,11 @@ export function statusOf(err: unknown): FailureStatus {
   if (grpc === 7 || grpc === 16) return 'auth-failed';
   if (NO_CREDENTIALS.test(text)) return 'auth-failed';
   // Rightsize aborts a request only when a timeout or the scope's deadline fires (Azure's per-request timeout is an AbortError).
-  if (/TimeoutError|RequestTimeout|AbortError/.test(names) || /timed? ?out|timeout/i.test(e.message ?? '') || socketCause(err)?.code.match(TIMEOUT_CODES)) return 'timeout';
+  if (/TimeoutError|RequestTimeout|AbortError/.test(names) || socketCause(err)?.code.match(TIMEOUT_CODES)) return 'timeout';
   if (THROTTLE_NAMES.test(names) || http === 429) return 'throttled';
   if (AUTH_NAMES.test(names) || http === 401 || http === 403) return 'auth-failed';
+  // Libraries that only say so in words (gax's "Total timeout of API … exceeded", "Request timed out").
+  if (http === undefined && /\btimed? ?out\b|\btimeout\b.*exceeded|deadline exceeded/i.test(e.message ?? '')) return 'timeout';
   if (http !== undefined && http >= 500) return 'error';
   if (/Deserializ|Parse|XML|JSON|SyntaxError/i.test(text)) return 'parse-error';
   return 'error';

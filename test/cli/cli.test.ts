@@ -49,10 +49,31 @@ describe('rightsize CLI', () => {
     expect(code).toBe(1);
     const lines = stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^rightsize: error: rightsize\.config\.yaml: server\.port: /);
+    expect(lines).toHaveLength(1);
     expect(stderr).not.toMatch(/\n\s+at /);
     const verbose = rightsize(['demo', '--no-serve', '--verbose'], { cwd });
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('lists every config problem on its own line: unknown keys with a suggestion, an inline webhook with the fix', () => {
+    const cwd = mkdtempSync(path.join(dir, 'badcfg2-'));
+    writeFileSync(path.join(cwd, 'rightsize.config.yaml'), 'aws:\n  regoins: [us-east-1]\nreport:\n  slackWebhook: https://hooks.slack.com/services/T/B/x\n');
+    const { code, stderr } = rightsize(['collect'], { cwd });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'rightsize: error: rightsize.config.yaml: aws.regoins: unknown key (did you mean "regions"?)',
+      'rightsize: error: rightsize.config.yaml: report.slackWebhook: a webhook URL is a secret and does not belong in the config: put it in an environment variable and write { env: SLACK_WEBHOOK_URL } (or { ssmParameter: NAME }, { secretsManagerSecret: NAME })',
+    ]);
+  });
+
+  it('report and analyze on an empty store say to collect first and exit 1', () => {
+    const cwd = mkdtempSync(path.join(dir, 'empty-'));
+    for (const command of ['report', 'analyze']) {
+      const { code, stderr } = rightsize([command], { cwd, env: { RIGHTSIZE_DATA_DIR: path.join(cwd, 'state') } });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`rightsize: error: no snapshot in ${path.join(cwd, 'state')}: run "rightsize collect" first`);
+    }
   });
 
   it('rejects a corrupt catalog file with one line naming the file and field', () => {

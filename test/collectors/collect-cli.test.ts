@@ -79,7 +79,7 @@ it('a collect where every scope times out exits 1, is stored as a failed run, an
     // (The bound on the wait itself is pinned in-process by timeouts.test.ts; here, the statuses and exit code.)
     const collected = await run(['collect']);
     expect(collected.code, collected.stderr).toBe(1);
-    expect(collected.stderr).toMatch(/aws\/self\/us-east-1: timeout \(0 instances\) — aws\/self\/us-east-1: no answer within 3 s \(timeouts\.scopeMs\)/);
+    expect(collected.stderr).toMatch(/aws\/self\/us-east-1: timeout \(0 instances\) — aws\/self\/us-east-1: no answer within 3 s \(timeouts\.scopeMs\) while waiting on ec2:DescribeInstances/);
     expect(collected.stderr).toMatch(/… still waiting on 2 scopes \(aws\/self\/(us-east-1|eu-west-1) \d+ s/);
     expect(collected.stderr).toMatch(/✗ Collected — 0 instances, 0 series, failed: 0\/2 scopes ok; 2 timeout/);
     expect(collected.stderr).toMatch(/✗ Stored — failed run collect-.* \(every scope failed: the latest snapshot is unchanged\)/);

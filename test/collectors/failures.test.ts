@@ -151,6 +151,25 @@ describe('every scope fails alone', () => {
   });
 });
 
+describe('the account of the ambient credentials', () => {
+  it('is resolved with sts:GetCallerIdentity when no accounts are configured, so budgets by account id match', async () => {
+    const s = await server({ instances: { 'us-east-1': [{ id: 'i-0000000000000001', type: 'm5.large' }] }, metric: () => 10 });
+    const { awsCollector } = await import('../../src/collectors/aws/collector.js');
+    const config = ConfigSchema.parse({ aws: { enabled: true, regions: ['us-east-1'], endpoints: { ec2: s.url, cloudwatch: s.url, sts: s.url } }, timeouts: fast });
+    process.env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+    try {
+      const out = await collectAll({ nowMs: END, lookbackDays: 2, collectors: [await awsCollector(config.aws, {}, undefined, config.timeouts)] });
+      expect(out.scopes.map((x) => `${x.account}/${x.region}:${x.status}`)).toEqual(['123456789012/us-east-1:ok']);
+      expect(out.instances[0]?.account).toBe('123456789012');
+      expect(s.calls['GetCallerIdentity']).toBe(1);
+    } finally {
+      delete process.env['AWS_ACCESS_KEY_ID'];
+      delete process.env['AWS_SECRET_ACCESS_KEY'];
+    }
+  });
+});
+
 describe('CloudWatch agent GPU metrics', () => {
   it('are matched by host (the private DNS name) when they carry no InstanceId, and strays are counted and named', async () => {
     const gpuBox = { id: 'i-0gpu0000000000001', type: 'p4d.24xlarge', privateDnsName: 'ip-10-0-0-12.ec2.internal' };

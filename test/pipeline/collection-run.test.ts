@@ -69,3 +69,27 @@ it('lets exactly one of several simultaneous finishers assemble the run', async 
   expect(outcomes.filter((o) => o !== 'finalized').every((o) => o === 'claimed-by-other' || o === 'already-done')).toBe(true);
   expect((await store.listSnapshots({ limit: 10 })).items.map((m) => m.id)).toEqual([manifest.runId]);
 });
+
+it('a fanned-out run where every scope failed is recorded as a failed run and never becomes the latest snapshot', async () => {
+  // A good run first: the one analyze, report, alerts and the API must keep reading.
+  const good = await planCollection(store, { nowMs: T0, lookbackDays: 2, collectors: [collector] });
+  for (const m of good.messages) await collectPart(store, m, collector);
+  expect(await finalizeRun(store, good.manifest.runId, { nowMs: T0 + 60_000, claimant: 'a' })).toBe('finalized');
+
+  const down: CloudCollector = { ...collector, collect: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })) };
+  const hung: CloudCollector = { ...collector, collect: () => new Promise(() => undefined) };
+  const bad = await planCollection(store, { nowMs: T0 + HOUR, lookbackDays: 2, collectors: [down] });
+  const [first, ...rest] = bad.messages;
+  expect(await collectPart(store, first!, hung, { scopeTimeoutMs: 200 })).toMatchObject({ status: 'timeout' });
+  for (const m of rest) expect((await collectPart(store, m, down)).status).toBe('error');
+  expect(await finalizeRun(store, bad.manifest.runId, { nowMs: T0 + HOUR + 60_000, claimant: 'a' })).toBe('finalized');
+  expect(await finalizeRun(store, bad.manifest.runId, { nowMs: T0 + HOUR + 120_000, claimant: 'b' })).toBe('already-done');
+
+  expect(await store.getSnapshotMeta(bad.manifest.runId)).toBeUndefined();
+  expect((await store.latestSnapshot())?.id).toBe(good.manifest.runId);
+  const { latestFailedRun } = await import('../../src/pipeline/failed-runs.js');
+  const failed = await latestFailedRun(store);
+  expect(failed?.id).toBe(bad.manifest.runId);
+  expect(failed?.scopes.map((s) => `${s.region}:${s.status}`).sort()).toEqual(['ap-south-1:error', 'eu-west-1:error', 'us-east-1:timeout']);
+  expect(failed?.scopes.find((s) => s.region === 'eu-west-1')?.message).toBe('collect: connect ECONNREFUSED 127.0.0.1:9');
+});

@@ -15,6 +15,11 @@ export const pricesCommand: Command = async (ctx) => {
   const { loadCatalog } = await import('../../catalog/load.js');
   const { refreshPrices } = await import('../../pipeline/refresh-prices.js');
   const store = await openStore(ctx.config, ctx.env);
+  const { heartbeatMs, scopeMs } = ctx.config.timeouts;
+  const startedMs = ctx.nowMs();
+  // The clouds refresh at once, each region within timeouts.scopeMs: say so while waiting rather than look hung.
+  const heartbeat = heartbeatMs > 0 ? setInterval(() => ctx.progress.note(`… still refreshing prices (${Math.round((ctx.nowMs() - startedMs) / 1000)} s; each region gives up after ${Math.round(scopeMs / 1000)} s)`), heartbeatMs) : undefined;
+  heartbeat?.unref();
   try {
     const out = await ctx.progress.step(
       'Refreshed prices',
@@ -25,6 +30,7 @@ export const pricesCommand: Command = async (ctx) => {
     for (const s of out.scopes) ctx.stdout.write(`${s.cloud}/${s.account === 'prices' ? '' : `${s.account}/`}${s.region}: ${s.status}, ${s.instanceCount} types${s.message ? ` — ${s.message}` : ''}\n`);
     return out.written.length > 0 ? 0 : 1;
   } finally {
+    clearInterval(heartbeat);
     await store.close();
   }
 };

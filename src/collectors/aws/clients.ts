@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Config } from '../../config.js';
 import { CollectError } from '../collector.js';
 import { DEFAULT_TIMEOUTS, type Timeouts } from '../deadline.js';
@@ -46,9 +46,25 @@ export function awsClientFactory(config: Config['aws'], base: { credentials?: Cr
       const credentials = await credentialsFor(account);
       const opts = { region, ...common, ...(credentials ? { credentials } : {}) };
       return {
-        ec2: withAbortSignal(new EC2Client({ ...opts, ...(config.endpoints.ec2 ? { endpoint: config.endpoints.ec2 } : {}) }), signal),
-        cloudwatch: withAbortSignal(new CloudWatchClient({ ...opts, ...(config.endpoints.cloudwatch ? { endpoint: config.endpoints.cloudwatch } : {}) }), signal),
+        ec2: withAbortSignal(new EC2Client({ ...opts, ...(config.endpoints.ec2 ? { endpoint: config.endpoints.ec2 } : {}) }), signal, 'ec2'),
+        cloudwatch: withAbortSignal(new CloudWatchClient({ ...opts, ...(config.endpoints.cloudwatch ? { endpoint: config.endpoints.cloudwatch } : {}) }), signal, 'cloudwatch'),
       };
+    },
+    /**
+     * The account of the ambient credentials (sts:GetCallerIdentity), used when no accounts are configured so that
+     * instances carry their real account id (budgets scoped by account match). Without an STS to ask (EC2 pointed
+     * at a custom endpoint and aws.endpoints.sts unset: an emulator) it stays `self`.
+     */
+    async ambientAccount(signal?: AbortSignal): Promise<string> {
+      if (!config.endpoints.sts && config.endpoints.ec2) return 'self';
+      const sts = withAbortSignal(new STSClient({ region: 'us-east-1', ...common, ...(config.endpoints.sts ? { endpoint: config.endpoints.sts } : {}) }), signal, 'sts');
+      try {
+        const out = await sts.send(new GetCallerIdentityCommand({}));
+        return out.Account ?? 'self';
+      } catch (err) {
+        const failure = failureOf('aws', 'sts:GetCallerIdentity', err);
+        throw new CollectError(failure.status, failure.message, { cause: err });
+      }
     },
     /** Every region enabled in the account (used when config.aws.regions is empty). */
     async regions(account: string, signal?: AbortSignal): Promise<string[]> {
@@ -80,9 +96,27 @@ export function awsClientOptions(timeouts: Pick<Timeouts, 'connectMs' | 'request
  * Every `send` of this client (paginators call `send` too) carries `signal` unless the caller passed its own: the
  * scope's deadline aborts the request in flight, and aborted requests are not retried.
  */
-export function withAbortSignal<C extends { send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown> }>(client: C, signal: AbortSignal | undefined): C {
+export function withAbortSignal<C extends { send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown> }>(client: C, signal: AbortSignal | undefined, service?: string): C {
   if (!signal) return client;
   const send = client.send.bind(client) as (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
-  (client as { send: unknown }).send = (command: unknown, options?: { abortSignal?: AbortSignal }) => send(command, { ...options, abortSignal: options?.abortSignal ?? signal });
+  const inFlight = new Set<string>();
+  // The deadline's error is the signal's reason; naming the call that was still waiting makes it actionable.
+  signal.addEventListener(
+    'abort',
+    () => {
+      const reason: unknown = signal.reason;
+      if (inFlight.size > 0 && reason instanceof Error && !reason.message.includes('while waiting on')) reason.message += ` while waiting on ${[...inFlight].join(', ')}`;
+    },
+    { once: true },
+  );
+  (client as { send: unknown }).send = async (command: unknown, options?: { abortSignal?: AbortSignal }) => {
+    const name = `${service ? `${service}:` : ''}${(command as { constructor: { name: string } }).constructor.name.replace(/Command$/, '')}`;
+    inFlight.add(name);
+    try {
+      return await send(command, { ...options, abortSignal: options?.abortSignal ?? signal });
+    } finally {
+      inFlight.delete(name);
+    }
+  };
   return client;
 }

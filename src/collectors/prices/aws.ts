@@ -62,42 +62,48 @@ export async function fetchAwsPrices(clients: AwsPriceClients, regions: readonly
   };
   const scopes: ScopeResult[] = [];
   for (const region of regions) {
-    let operation = 'pricing:GetProducts';
+    // Which call was running when the region failed: a timeout names it.
+    const progress = { operation: 'pricing:GetProducts' };
     try {
-      await withDeadline(`aws prices ${region}`, options.regionTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs, (signal) => pricesOfRegion(region, signal));
-    } catch (err) {
-      scopes.push({ cloud: 'aws', account: 'prices', region, ...failureOf('aws', operation, err), instanceCount: 0 });
-    }
-
-    async function pricesOfRegion(region: string, signal: AbortSignal): Promise<void> {
-      const prices: Record<string, (number | null)[]> = {};
-      let token: string | undefined;
-      let n = 0;
-      do {
-        count('GetProducts');
-        const out = await clients.pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', Filters: PRODUCT_FILTERS(region), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal });
-        for (const item of out.PriceList ?? []) {
-          const parsed = ProductSchema.safeParse(JSON.parse(String(item)));
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new CollectError('parse-error', `pricing:GetProducts ${region}: PriceList[${n}].${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-          }
-          n++;
-          const { onDemandUsd, ri3yUsd } = ratesOf(parsed.data);
-          if (onDemandUsd === undefined) continue;
-          prices[parsed.data.product.attributes.instanceType] = [onDemandUsd, null, ri3yUsd ?? null];
-        }
-        token = out.NextToken;
-      } while (token);
-      operation = 'ec2:DescribeSpotPriceHistory';
-      const spot = await spotPrices(clients.ec2For(region), nowMs, count, signal);
-      for (const [type, usd] of spot) (prices[type] ??= [null, null, null])[1] = usd;
+      const prices = await withDeadline(`aws prices ${region}`, options.regionTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs, (signal) => regionPrices(clients, region, nowMs, count, progress, signal));
       file.regions[region] = { sources: ['aws-pricing-api', 'aws-spot-history', 'aws-pricing-api'], prices };
       const priced = Object.keys(prices).length;
       scopes.push({ cloud: 'aws', account: 'prices', region, status: priced > 0 ? 'ok' : 'no-data', instanceCount: priced, ...(priced > 0 ? {} : { message: 'no products matched' }) });
+    } catch (err) {
+      const failure = failureOf('aws', progress.operation, err);
+      // The deadline's error names the region; the call that was waiting is the useful part.
+      if (failure.status === 'timeout' && !failure.message.startsWith(progress.operation)) failure.message = `${progress.operation}: ${failure.message}`;
+      scopes.push({ cloud: 'aws', account: 'prices', region, ...failure, instanceCount: 0 });
     }
   }
   return { file, scopes, calls };
+}
+
+/** One region's prices by type: [on-demand, spot, 3-year RI] hourly USD (null where the source has none). */
+async function regionPrices(clients: AwsPriceClients, region: string, nowMs: number, count: (op: string) => void, progress: { operation: string }, signal: AbortSignal): Promise<Record<string, (number | null)[]>> {
+  const prices: Record<string, (number | null)[]> = {};
+  let token: string | undefined;
+  let n = 0;
+  do {
+    count('GetProducts');
+    const out = await clients.pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', Filters: PRODUCT_FILTERS(region), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal });
+    for (const item of out.PriceList ?? []) {
+      const parsed = ProductSchema.safeParse(JSON.parse(String(item)));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new CollectError('parse-error', `pricing:GetProducts ${region}: PriceList[${n}].${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+      }
+      n++;
+      const { onDemandUsd, ri3yUsd } = ratesOf(parsed.data);
+      if (onDemandUsd === undefined) continue;
+      prices[parsed.data.product.attributes.instanceType] = [onDemandUsd, null, ri3yUsd ?? null];
+    }
+    token = out.NextToken;
+  } while (token);
+  progress.operation = 'ec2:DescribeSpotPriceHistory';
+  const spot = await spotPrices(clients.ec2For(region), nowMs, count, signal);
+  for (const [type, usd] of spot) (prices[type] ??= [null, null, null])[1] = usd;
+  return prices;
 }
 
 function usd(d: z.infer<typeof DimensionSchema>): number {

@@ -56,39 +56,39 @@ export async function fetchAzurePrices(regions: readonly string[], nowMs: number
   const scopes: ScopeResult[] = [];
   for (const region of regions) {
     try {
-      await withDeadline(`azure prices ${region}`, options.regionTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs, (signal) => pricesOfRegion(region, signal));
+      const prices = await withDeadline(`azure prices ${region}`, options.regionTimeoutMs ?? DEFAULT_TIMEOUTS.scopeMs, (signal) => regionPrices(base, region, calls, signal, { ...options, fetch: doFetch }));
+      file.regions[region] = { sources: ['azure-retail-prices', 'azure-retail-prices', 'azure-retail-prices'], prices };
+      const priced = Object.keys(prices).length;
+      scopes.push({ cloud: 'azure', account: 'prices', region, status: priced > 0 ? 'ok' : 'no-data', instanceCount: priced });
     } catch (err) {
       scopes.push({ cloud: 'azure', account: 'prices', region, ...failureOf('azure', 'Retail Prices', err), instanceCount: 0 });
     }
   }
   return { file, scopes, calls };
+}
 
-  async function pricesOfRegion(region: string, signal: AbortSignal): Promise<void> {
-    {
-      const prices: Record<string, (number | null)[]> = {};
-      const filter = `serviceName eq 'Virtual Machines' and armRegionName eq '${region.replace(/'/g, "''")}'`;
-      let url: string | undefined = `${base}/api/retail/prices?api-version=2023-01-01-preview&$filter=${encodeURIComponent(filter)}`;
-      let page = 0;
-      while (url) {
-        calls['retailPrices'] = (calls['retailPrices'] ?? 0) + 1;
-        const body = await getJson(url, 'Retail Prices', { fetch: doFetch, signal, ...(options.retries !== undefined ? { retries: options.retries } : {}), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
-        const parsed = PageSchema.safeParse(body);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new CollectError('parse-error', `Retail Prices ${region} page ${page}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-        }
-        for (const item of parsed.data.Items) {
-          if (/Windows/i.test(item.productName) || /Low Priority/i.test(item.skuName) || !item.armSkuName) continue;
-          const row = (prices[item.armSkuName] ??= [null, null, null]);
-          if (item.type === 'Consumption' && item.unitOfMeasure === '1 Hour') row[/Spot$/i.test(item.skuName) ? 1 : 0] = item.retailPrice;
-          if (item.type === 'Reservation' && item.reservationTerm === '3 Years') row[2] = item.retailPrice / (3 * HOURS_PER_YEAR);
-        }
-        url = parsed.data.NextPageLink ?? undefined;
-        page++;
-      }
-      file.regions[region] = { sources: ['azure-retail-prices', 'azure-retail-prices', 'azure-retail-prices'], prices };
-      const priced = Object.keys(prices).length;
-      scopes.push({ cloud: 'azure', account: 'prices', region, status: priced > 0 ? 'ok' : 'no-data', instanceCount: priced });
+/** One region's Linux prices by VM size, every page: [pay-as-you-go, spot, 3-year reservation] hourly USD. */
+async function regionPrices(base: string, region: string, calls: Record<string, number>, signal: AbortSignal, options: AzurePriceOptions): Promise<Record<string, (number | null)[]>> {
+  const prices: Record<string, (number | null)[]> = {};
+  const filter = `serviceName eq 'Virtual Machines' and armRegionName eq '${region.replace(/'/g, "''")}'`;
+  let url: string | undefined = `${base}/api/retail/prices?api-version=2023-01-01-preview&$filter=${encodeURIComponent(filter)}`;
+  let page = 0;
+  while (url) {
+    calls['retailPrices'] = (calls['retailPrices'] ?? 0) + 1;
+    const body = await getJson(url, 'Retail Prices', { signal, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.retries !== undefined ? { retries: options.retries } : {}), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
+    const parsed = PageSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CollectError('parse-error', `Retail Prices ${region} page ${page}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
     }
+    for (const item of parsed.data.Items) {
+      if (/Windows/i.test(item.productName) || /Low Priority/i.test(item.skuName) || !item.armSkuName) continue;
+      const row = (prices[item.armSkuName] ??= [null, null, null]);
+      if (item.type === 'Consumption' && item.unitOfMeasure === '1 Hour') row[/Spot$/i.test(item.skuName) ? 1 : 0] = item.retailPrice;
+      if (item.type === 'Reservation' && item.reservationTerm === '3 Years') row[2] = item.retailPrice / (3 * HOURS_PER_YEAR);
+    }
+    url = parsed.data.NextPageLink ?? undefined;
+    page++;
   }
+  return prices;
 }
