@@ -20,7 +20,8 @@ const WORD = /[\p{L}\p{N}]/u;
  * and `@` are replaced by look-alikes (U+A789, U+2024, U+FF20), so `https://evil.example` reads the same and is not a
  * link; any `://` left after that loses its colon too.
  */
-const EMAIL = /[^\s@<>]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi;
+// The part before `@` may be empty: in a message the value follows template text, which can complete an address.
+const EMAIL = /[^\s@<>]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi;
 const URLISH = /(?:[a-z][a-z0-9+.-]{0,30}:\/\/|mailto:|tel:|www\.)\S*/gi;
 const BARE_DOMAIN = /[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ai|dev|app|co|me|xyz|info|biz|us|uk|de|eu|cloud|link|site|online|top|ly|gg|sh|tk|ru|cn|to|tv|zip|mov)\b/gi;
 const unlink = (m: string) => m.replace(/:/g, '\ua789').replace(/\./g, '\u2024').replace(/@/g, '\uff20');

@@ -74,6 +74,8 @@ describe('mrkdwn()', () => {
   it('breaks bare URLs, e-mail addresses and domains Slack would link', () => {
     expect(mrkdwn('see https://evil.example/x')).toBe('see https\ua789//evil\u2024example/x');
     expect(mrkdwn('api.evil.com ops@evil.io www.x.y')).toBe('api\u2024evil\u2024com ops\uff20evil\u2024io www\u2024x\u2024y');
+    // A value starting at `@` can complete an address with the template text before it (seed 822305473 found it).
+    expect(mrkdwn('@0.A')).toBe('\uff200\u2024A');
   });
   it('keeps snake_case and dotted types readable', () => {
     expect(mrkdwn('gpu_trainer_01')).toBe('gpu_trainer_01');

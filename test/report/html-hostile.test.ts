@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -11,16 +11,15 @@ import { renderHtml } from '../../src/report/html.js';
 import type { WeeklyReport } from '../../src/report/weekly.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { HOSTILE_CORPUS, hostileize, hostileString } from './hostile.js';
+import { findChromium } from '../helpers/binaries.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const report = JSON.parse(readFileSync(new URL('../golden/weekly-report.json', import.meta.url), 'utf8')) as WeeklyReport;
 const MAP_KEYS = ['byKind', 'skipsByReason'];
 const PAGE_URL = 'http://report.test/weekly.html';
 
 let browser: Browser;
 beforeAll(async () => {
-  if (!CHROMIUM) throw new Error('Debian chromium is required (apt-get install chromium)');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({ executablePath: findChromium(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 });
 afterAll(async () => browser?.close());
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { findChromium } from '../helpers/binaries.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertBlocks, recommendationsToGetUnder } from '../../src/budgets/alert-message.js';
 import { scopedRecommendations } from '../../src/budgets/alerts.js';
@@ -174,8 +175,7 @@ describe('weekly report', () => {
   });
 
   it('renders in headless Chromium with every chart and no console errors, offline', async () => {
-    const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-    if (!chromiumPath) throw new Error('Debian chromium is required (apt-get install chromium); .ci/run installs it');
+    const chromiumPath = findChromium();
     const file = path.join(dir, 'report.html');
     writeFileSync(file, out.html);
     const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
