@@ -22,7 +22,7 @@ export async function handler(): Promise<{ runId: string; scopes: number; sent: 
   if (config.aws.enabled) collectors.push(await awsCollector(config.aws, env));
   if (config.gcp.enabled) collectors.push(scopeLister('gcp', async () => gcpScopes(config.gcp)));
   if (config.azure.enabled) collectors.push(scopeLister('azure', async () => azureScopes(config.azure)));
-  const { manifest, messages } = await planCollection(store, { nowMs: Date.now(), lookbackDays: config.engine.lookbackDays, collectors });
+  const { manifest, messages } = await planCollection(store, { nowMs: Date.now(), lookbackDays: config.engine.lookbackDays, collectors, scopeTimeoutMs: config.timeouts.scopeMs });
   const sent: Partial<Record<Cloud, number>> = {};
   for (const cloud of ['aws', 'gcp', 'azure'] as const) {
     const forCloud = messages.filter((m) => m.scope.cloud === cloud);

@@ -35,7 +35,7 @@ export function collectHandler(makeCollector: (rt: Runtime) => Promise<CloudColl
         continue;
       }
       try {
-        const scope = await collectPart(rt.store, message.data, c);
+        const scope = await collectPart(rt.store, message.data, c, { scopeTimeoutMs: rt.config.timeouts.scopeMs });
         runs.add(message.data.runId);
         console.log(JSON.stringify({ msg: 'collect', runId: message.data.runId, scope: `${scope.cloud}/${scope.account}/${scope.region}`, status: scope.status, instances: scope.instanceCount, ...(scope.message ? { detail: scope.message } : {}) }));
       } catch (err) {
