@@ -32,7 +32,8 @@ describe('serverless.yml', () => {
     for (const [name, fn] of Object.entries(sls.functions)) {
       expect(fn.handler).toBe(`.build/${name}/index.handler`);
       expect(existsSync(path.join(ROOT, 'functions', FUNCTIONS[name as keyof typeof FUNCTIONS]))).toBe(true);
-      expect(fn.package.patterns).toEqual([`.build/${name}/**`, 'data/catalog/**', 'infra/rightsize.config.yaml']);
+      // The catalog, without the audit's inputs (second sources, exceptions, price corrections), which no function reads.
+      expect(fn.package.patterns).toEqual([`.build/${name}/**`, 'data/catalog/**', '!data/catalog/second-sources.json', '!data/catalog/audit-exceptions.json', '!data/catalog/azure-price-corrections.json', 'infra/rightsize.config.yaml']);
     }
     expect(existsSync(path.join(ROOT, 'infra/rightsize.config.yaml'))).toBe(true);
     expect(sls.provider).toMatchObject({ runtime: 'nodejs20.x', architecture: 'arm64' });
