@@ -2,6 +2,7 @@
  * `npm run bench -- <name> [args]`: runs bench/<name>.ts, which prints human-readable figures and
  * returns them; this runner prints them as the last line, one JSON object, for tools to read.
  */
+import '../src/node-support.js';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,6 +2,7 @@
  * `npm run package`: bundles each function (scripts/bundle.ts), runs `osls package` offline (zips and the
  * CloudFormation template in .serverless/), then checks every zip against the size budget. Exit 1 over budget.
  */
+import '../src/node-support.js';
 import { execFile, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -1,11 +1,7 @@
 #!/usr/bin/env node
+// First: silences the AWS SDK's Node 22 notice before any SDK module loads (see the module for why and until when).
+import '../node-support.js';
 import { runCli } from './run.js';
-
-// The AWS SDK warns on every process that its releases from the first week of January 2027 require Node >= 22.
-// Rightsize targets Node 20 (TOOLCHAIN.md: vitest 5, GCP and Azure clients' latest need 22) and pins SDK versions
-// that support it, so the warning is not actionable yet. This stops being true on 2027-01-07: move Lambda, CI and
-// the README to Node 22 then and delete this line. An explicit setting in the environment wins.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 // The clock, env and streams enter here and nowhere deeper.
 process.exitCode = await runCli(process.argv.slice(2), {
