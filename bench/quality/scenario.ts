@@ -24,7 +24,7 @@ export interface BenchVm {
   /** 5-minute CPU and memory of the test days, percent of the current type's capacity (CPU unclipped). */
   testCpuPct: Float32Array;
   testMemPct: Float32Array;
-  /** Types the VM may move to, cheapest first (the engine's candidate rules: same arch, not burstable, ≥ minVcpu). */
+  /** Types the VM may move to, cheapest first (the engine's candidate rules: same arch, not burstable or special, ≥ minVcpu). */
   candidates: { type: InstanceType; hourlyUsd: number }[];
   hourlyUsdNow: number;
 }
@@ -131,7 +131,7 @@ export function realCatalogScenario(corpus: Corpus, minVcpu: number): Scenario {
   const current = catalog.type(cloud, 'Standard_D8s_v5') as InstanceType;
   const slotsPerHour = 60 / corpus.stepMinutes;
   const candidates = typesByPrice(catalog, cloud, region).filter(
-    (p) => !p.type.gpu && !p.type.accelerators && !p.type.burstable && p.type.arch === current.arch && p.type.generation >= current.generation && p.type.vcpu >= Math.min(minVcpu, current.vcpu),
+    (p) => !p.type.gpu && !p.type.accelerators && !p.type.burstable && !p.type.special && p.type.arch === current.arch && p.type.generation >= current.generation && p.type.vcpu >= Math.min(minVcpu, current.vcpu),
   );
   const vms = corpus.vms.map((trace) => {
     const memPct = trace.memPct.map((v) => (v === v ? Math.min(100, (v * trace.memoryGiB) / current.memoryGiB) : v));
