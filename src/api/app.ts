@@ -22,6 +22,7 @@ import { CursorSnapshotConflictError, CursorSnapshotGoneError, decodeOffsetCurso
 import { problem, validationProblem } from './problem.js';
 import { securityHeaders } from './security-headers.js';
 import { RecommendationSummarySchema, summarizeRecommendation } from './recommendation-summary.js';
+import { healthzRoutes } from './routes/healthz.js';
 import { policyEvaluationRoutes } from './routes/policy-evaluation.js';
 import type { BudgetStatus } from './schemas.js';
 import {
@@ -154,7 +155,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/v1/*', bearerAuth(deps.auth));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', healthzRoutes());
 
   /** The snapshot a request reads: ?snapshot=<id> or the latest (remembered until the store's change token moves). */
   let latest: { token: string; meta: Awaited<ReturnType<Store['latestSnapshot']>> } | undefined;

@@ -17,66 +17,67 @@ export const PageQuery = z.object({
 }).strict();
 
 export const InstancesQuery = PageQuery.extend({
-  cloud: z.enum(CLOUDS).optional(),
-  account: z.string().min(1).max(200).optional(),
-  region: z.string().min(1).max(64).optional(),
-  type: z.string().min(1).max(100).optional(),
-  state: z.enum(INSTANCE_STATES).optional(),
+  cloud: z.enum(CLOUDS).optional().openapi({ description: 'only this cloud' }),
+  account: z.string().min(1).max(200).optional().openapi({ description: 'only this account: AWS account id, GCP project id or Azure subscription id' }),
+  region: z.string().min(1).max(64).optional().openapi({ description: 'only this region, as the cloud names it (`us-east-1`, `europe-west4`, `westeurope`)' }),
+  type: z.string().min(1).max(100).optional().openapi({ description: 'only this instance type (`m5.large`, `n2-standard-8`, `Standard_D4s_v5`)' }),
+  state: z.enum(INSTANCE_STATES).optional().openapi({ description: 'only instances in this state' }),
   tag: z.string().min(1).max(300).optional().openapi({ description: '`key` or `key=value`' }),
 }).strict();
 
 export const RecommendationsQuery = PageQuery.extend({
-  cloud: z.enum(CLOUDS).optional(),
-  account: z.string().min(1).max(200).optional(),
-  region: z.string().min(1).max(64).optional(),
-  kind: z.enum(RECOMMENDATION_KINDS).optional(),
-  minMonthlySavingsUsd: z.coerce.number().min(0).max(1e9).optional(),
-  sort: z.enum(['savings', 'risk']).default('savings'),
+  cloud: z.enum(CLOUDS).optional().openapi({ description: 'only this cloud' }),
+  account: z.string().min(1).max(200).optional().openapi({ description: 'only this account: AWS account id, GCP project id or Azure subscription id' }),
+  region: z.string().min(1).max(64).optional().openapi({ description: 'only this region, as the cloud names it (`us-east-1`, `europe-west4`, `westeurope`)' }),
+  kind: z.enum(RECOMMENDATION_KINDS).optional().openapi({ description: 'only this kind of finding: `downsize` and `upsize` change the size, `modernize` moves to a newer family, `idle` stops an instance, `gpu-*` change the GPU model or count or move to CPU' }),
+  minMonthlySavingsUsd: z.coerce.number().min(0).max(1e9).optional().openapi({ description: 'only findings saving at least this many USD per month' }),
+  sort: z.enum(['savings', 'risk']).default('savings').openapi({ description: '`savings`: largest monthly savings first; `risk`: lowest risk (0 of 4) first' }),
   view: z.enum(['summary', 'full']).default('summary').openapi({ description: '`summary` rows (default) or `full` recommendations with evidence, backtest and every cross-cloud alternative' }),
 }).strict();
 
 export const PricesQuery = PageQuery.extend({
-  cloud: z.enum(CLOUDS).optional(),
-  region: z.string().min(1).max(64).optional(),
-  type: z.string().min(1).max(100).optional(),
-  purchaseOption: z.enum(PURCHASE_OPTIONS).optional(),
+  cloud: z.enum(CLOUDS).optional().openapi({ description: 'only this cloud' }),
+  region: z.string().min(1).max(64).optional().openapi({ description: 'only this region, as the cloud names it (`us-east-1`, `europe-west4`, `westeurope`)' }),
+  type: z.string().min(1).max(100).optional().openapi({ description: 'only this instance type (`m5.large`, `n2-standard-8`, `Standard_D4s_v5`)' }),
+  purchaseOption: z.enum(PURCHASE_OPTIONS).optional().openapi({ description: 'only prices of this purchase option (`commitment`: reserved instances, savings plans, CUDs)' }),
 }).strict();
 
 export const AdviceBody = z
   .object({
-    vcpu: z.number().positive().max(2048),
-    memoryGiB: z.number().nonnegative().max(65536),
+    vcpu: z.number().positive().max(2048).openapi({ description: 'vCPUs needed, at least' }),
+    memoryGiB: z.number().nonnegative().max(65536).openapi({ description: 'memory needed, GiB, at least' }),
     gpu: z
       .object({
-        count: z.number().int().min(1).max(64),
-        model: z.string().min(1).max(50).optional(),
-        minMemoryGiB: z.number().positive().max(1024).optional(),
+        count: z.number().int().min(1).max(64).openapi({ description: 'GPUs per instance' }),
+        model: z.string().min(1).max(50).optional().openapi({ description: 'a GPU model id of the catalog; an unknown one is a 400 that lists them' }),
+        minMemoryGiB: z.number().positive().max(1024).optional().openapi({ description: 'memory per GPU, GiB, at least' }),
         minThroughput: z.number().positive().max(1000).optional().openapi({ description: 'in A100-equivalents (A100 = 1.0)' }),
       })
       .strict()
-      .optional(),
-    arch: z.enum(['x86_64', 'arm64']).optional(),
-    clouds: z.array(z.enum(CLOUDS)).min(1).max(3).optional(),
-    regions: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
-    purchaseOptions: z.array(z.enum(PURCHASE_OPTIONS)).min(1).max(3).optional(),
-    hoursPerMonth: z.number().positive().max(744).optional(),
-    interruptible: z.boolean().optional(),
+      .optional()
+      .openapi({ description: 'GPUs needed; leave out for CPU-only types' }),
+    arch: z.enum(['x86_64', 'arm64']).optional().openapi({ description: 'CPU architecture (default: either)' }),
+    clouds: z.array(z.enum(CLOUDS)).min(1).max(3).optional().openapi({ description: 'clouds to consider (default: all)' }),
+    regions: z.array(z.string().min(1).max(64)).min(1).max(50).optional().openapi({ description: 'regions to consider (default: all of the catalog)' }),
+    purchaseOptions: z.array(z.enum(PURCHASE_OPTIONS)).min(1).max(3).optional().openapi({ description: 'purchase options to price (default: `on-demand` and `commitment`, plus `spot` when `interruptible`)' }),
+    hoursPerMonth: z.number().positive().max(744).optional().openapi({ description: 'hours the instance runs per month (default: the engine\'s `hoursPerMonth` setting)' }),
+    interruptible: z.boolean().optional().openapi({ description: 'the work survives an interruption, so spot prices are offered too (default: no)' }),
     includeBurstable: z.boolean().optional().openapi({ description: 'include burstable / shared-core types (default: no)' }),
     includeSpecial: z.boolean().optional().openapi({ description: 'include confidential, HPC, isolated, constrained-core, -flex and bare-metal sizes (default: no)' }),
     perRegion: z.boolean().optional().openapi({ description: 'list each type once per region instead of once at its cheapest region' }),
-    limit: z.number().int().min(1).max(200).optional(),
+    limit: z.number().int().min(1).max(200).optional().openapi({ description: 'options returned, cheapest first (default: 20)' }),
   })
   .strict()
-  .openapi('AdviceRequest');
+  .openapi('AdviceRequest', { description: 'What the workload needs; every field but `vcpu` and `memoryGiB` is optional.', example: { vcpu: 8, memoryGiB: 32, clouds: ['aws', 'gcp'], limit: 5 } });
 
-export const IsoWeekParam = z.object({ isoWeek: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week like 2026-W47') });
-export const ReportQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional() }).strict();
+export const IsoWeekParam = z.object({ isoWeek: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'expected an ISO week like 2026-W47').openapi({ description: 'ISO week, `2026-W47`: Monday 00:00 UTC to the next Monday', example: '2026-W47' }) });
+export const ReportQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional().openapi({ description: 'the format, overriding `Accept` (default: JSON)' }) }).strict();
 /** Routes that take no query parameter still reject unknown ones. */
 export const NoQuery = z.object({}).strict();
 export const SnapshotQuery = z.object({ snapshot: z.string().min(1).max(200).optional().openapi({ description: 'snapshot id (default: latest)' }) }).strict();
-export const IdParam = z.object({ id: z.string().min(1).max(500) });
-export const PoolParam = z.object({ pool: z.string().min(1).max(300) });
-export const NameParam = z.object({ name: z.string().min(1).max(100) });
+export const IdParam = z.object({ id: z.string().min(1).max(500).openapi({ description: 'the id, URL-encoded (an Azure resource id holds slashes)' }) });
+export const PoolParam = z.object({ pool: z.string().min(1).max(300).openapi({ description: 'the pool, URL-encoded: `<cloud>:<commitment kind>:<region>:<family>` as `/v1/purchase-plans` lists it' }) });
+export const NameParam = z.object({ name: z.string().min(1).max(100).openapi({ description: 'the budget\'s `name` in the config' }) });
 
 export const BudgetStatusSchema = z
   .object({

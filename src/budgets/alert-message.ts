@@ -33,17 +33,20 @@ export function recommendationsToGetUnder(status: BudgetStatusDetail, inScope: r
   return { overByUsd: Math.round(overByUsd * 100) / 100, picks, savingsToPeriodEndUsd, bringsUnder: status.actualUsd <= status.amountUsd && status.forecastUsd - savingsToPeriodEndUsd <= status.amountUsd };
 }
 
+/** Whole percent of `of` (budget amounts are positive: the config schema says so). */
 const pct = (x: number, of: number) => `${Math.round((100 * x) / of)}%`;
 
 /**
- * Block Kit message for one crossed threshold: budget, period, actual and forecast against the amount, the top 5
+ * Block Kit message for one crossed threshold, titled with the true percentage of the amount: budget, period, actual and forecast against the amount, the top 5
  * cost drivers, the top 3 recommendations and what they would save before the period ends, and a link.
  * Slack limits: header text ≤ 150 characters, section text ≤ 3,000.
  */
 export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number; kind: 'actual' | 'forecast' }, plan: GetUnderPlan, link?: string): { text: string; blocks: unknown[] } {
   const verb = threshold.kind === 'actual' ? 'has spent' : 'is forecast to spend';
+  // The title says where spend is, not which threshold tripped: a budget first seen at 234 % reads "234 %", not "50 %".
+  const truePct = pct(threshold.kind === 'actual' ? status.actualUsd : status.forecastUsd, status.amountUsd);
   // Every value from the clouds or the config goes through mrkdwn() (or slackPlain() in plain_text): data never formats.
-  const title = (esc: (v: unknown) => string) => `Budget ${esc(status.name)} ${verb} ${threshold.pct}% of ${usd(status.amountUsd)} (${esc(status.period)})`;
+  const title = (esc: (v: unknown) => string) => `Budget ${esc(status.name)} ${verb} ${truePct} of ${usd(status.amountUsd)} (${esc(status.period)}, past the ${threshold.pct}% ${threshold.kind} threshold)`;
   const drivers = status.topDrivers.map((d) => `• ${mrkdwn(d.name ?? d.instanceId)} (${mrkdwn(d.cloud)} ${mrkdwn(d.type)}, ${mrkdwn(d.region)}): ${usd(d.usd)}`).join('\n') || '—';
   const recs = plan.picks.map((r) => `• ${mrkdwn(r.instanceId)}: ${mrkdwn(r.currentType)} → ${r.action === 'stop' ? 'stop' : mrkdwn(r.recommendedType)} (${mrkdwn(r.kind)}) saves ${usd(r.monthlySavingsUsd)}/month, risk ${r.risk}/4`).join('\n');
   const outcome =

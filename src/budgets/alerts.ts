@@ -11,6 +11,8 @@ import type { BudgetStatusDetail } from './evaluate.js';
 export interface AlertRunResult {
   sent: string[];
   alreadySent: string[];
+  /** Lower thresholds of a kind crossed together with a higher one: marked done without a message, never sent later. */
+  superseded: string[];
   claimedByOther: string[];
   failed: { key: string; detail: string }[];
   dead: { key: string; detail: string }[];
@@ -37,31 +39,58 @@ export interface RunAlertsInput {
   slack?: SlackOptions;
 }
 
+type Threshold = BudgetStatusDetail['thresholdsCrossed'][number];
+
+/** Pure: the crossed thresholds grouped by kind, highest first (the first of each group is the one to send). */
+export function thresholdsByKind(crossed: readonly Threshold[]): Threshold[][] {
+  const groups = new Map<Threshold['kind'], Threshold[]>();
+  for (const t of crossed) groups.set(t.kind, [...(groups.get(t.kind) ?? []), t]);
+  return [...groups.values()].map((g) => [...g].sort((a, b) => b.pct - a.pct));
+}
+
 /**
- * Sends each crossed threshold to each channel exactly once: claim it with a conditional write, send, then mark
- * it sent. A failed send releases the claim (the next run retries) and is never marked sent; a dead webhook is
- * marked done with its error recorded and its channel shown as `dead`, instead of being retried forever.
- * Overlapping runs see 'claimed-by-other' and stay quiet.
+ * Sends the highest crossed threshold of each kind to each channel exactly once: claim it with a conditional write,
+ * send, then mark it sent. The lower thresholds of that kind are claimed and marked sent without a message (a budget
+ * found at 234 % on its first run sends one "actual" message, not four, and its 50 % never fires later). A failed
+ * send releases the claim (the next run retries) and is never marked sent; a dead webhook is marked done with its
+ * error recorded and its channel shown as `dead`, instead of being retried forever. Overlapping runs see
+ * 'claimed-by-other' and stay quiet.
  */
 export async function runAlerts(input: RunAlertsInput): Promise<AlertRunResult> {
-  const out: AlertRunResult = { sent: [], alreadySent: [], claimedByOther: [], failed: [], dead: [] };
+  const out: AlertRunResult = { sent: [], alreadySent: [], superseded: [], claimedByOther: [], failed: [], dead: [] };
   for (const status of input.statuses) {
     const budget = input.budgets.find((b) => b.name === status.name);
     if (!budget) continue;
     const plan = recommendationsToGetUnder(status, input.recommendations.get(budget.name) ?? []);
-    for (const threshold of status.thresholdsCrossed) {
-      const payload = alertBlocks(status, threshold, plan, input.link);
+    for (const [highest, ...lower] of thresholdsByKind(status.thresholdsCrossed)) {
+      if (!highest) continue;
+      const payload = alertBlocks(status, highest, plan, input.link);
       for (const { slackWebhook } of budget.channels) {
         const channel = channelId(slackWebhook);
-        const key = alertKey(status, threshold, channel);
+        const key = alertKey(status, highest, channel);
         const claim = await input.store.claimAlert(key, input.claimant, input.nowMs);
         if (claim === 'already-sent') out.alreadySent.push(key);
         else if (claim === 'claimed-by-other') out.claimedByOther.push(key);
         else await deliver(input, key, channel, slackWebhook, payload, out);
+        for (const t of lower) await supersede(input, alertKey(status, t, channel), out);
       }
     }
   }
   return out;
+}
+
+/**
+ * Marks a lower threshold done without sending: the higher one of its kind speaks for it. Done even when the higher
+ * send failed this run: that one is retried, and a later run must not send the stale lower one instead.
+ */
+async function supersede(input: RunAlertsInput, key: string, out: AlertRunResult): Promise<void> {
+  const claim = await input.store.claimAlert(key, input.claimant, input.nowMs);
+  if (claim === 'already-sent') out.alreadySent.push(key);
+  else if (claim === 'claimed-by-other') out.claimedByOther.push(key);
+  else {
+    await input.store.markAlertSent(key, input.nowMs);
+    out.superseded.push(key);
+  }
 }
 
 async function deliver(input: RunAlertsInput, key: string, channel: string, ref: SecretRef, payload: unknown, out: AlertRunResult): Promise<void> {

@@ -10,6 +10,10 @@ export interface CommandContext {
   stderr: NodeJS.WritableStream;
   nowMs: () => number;
   progress: Progress;
+  /** Columns to fit text tables to: the terminal's, `COLUMNS`, 100, or Infinity with `--wide` (see width.ts). */
+  width: number;
+  /** The config file loaded, or undefined when only defaults and the environment apply. */
+  configFile?: string;
   /** Resolves when the user asks to stop (SIGINT/SIGTERM); long-running commands await it. */
   untilSignal: () => Promise<void>;
 }
@@ -19,6 +23,9 @@ export interface CliFlags {
   serve: boolean;
   port?: number;
   json: boolean;
+  /** `--output csv`: the findings as CSV (analyze, demo). */
+  output?: 'csv';
+  wide: boolean;
   snapshot?: string;
   out?: string;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, redactConfig } from '../config.js';
+import { findConfigFile, loadConfig } from '../config.js';
 import { ConfigError, RightsizeError } from '../errors.js';
 import { alertsCommand } from './commands/alerts.js';
 import { analyzeCommand } from './commands/analyze.js';
@@ -8,51 +8,32 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { pricesCommand } from './commands/prices.js';
 import { reportCommand } from './commands/report.js';
 import { demoCommand } from './commands/demo.js';
+import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
+import { explainCommand } from './commands/explain.js';
 import { serveCommand } from './commands/serve.js';
 import type { CliFlags, Command, CommandContext } from './context.js';
+import { commandHelp, globalHelp, HELP } from './help.js';
 import { createProgress } from './progress.js';
+import { outputWidth } from './width.js';
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  demo: { run: demoCommand, help: 'load the bundled catalogs and demo fleet, analyze, print findings, serve the API' },
-  collect: { run: collectCommand, help: 'collect inventory and utilization from the enabled clouds into a snapshot' },
-  prices: { run: pricesCommand, help: 'refresh AWS, GCP and Azure prices into the store (laid over the bundled catalog)' },
-  analyze: { run: analyzeCommand, help: 'analyze the latest snapshot (or --snapshot ID) and store the results' },
-  evaluate: { run: evaluateCommand, help: 'compare the candidate right-sizing policies out of sample on the latest snapshot (or --snapshot ID)' },
-  serve: { run: serveCommand, help: 'serve the HTTP API on the configured host and port' },
-  report: { run: reportCommand, help: 'write the weekly cost report (HTML, Markdown, JSON) and store it' },
-  alerts: { run: alertsCommand, help: 'evaluate budgets and send each crossed threshold to Slack once' },
-  doctor: { run: doctorCommand, help: 'check secret references, cloud credentials, endpoints and the test tools, each with a fix hint' },
-  config: {
-    run: async (ctx) => {
-      ctx.stdout.write(`${JSON.stringify(redactConfig(ctx.config), null, 2)}\n`);
-      return 0;
-    },
-    help: 'print the effective configuration (secrets redacted)',
-  },
+const COMMANDS: Record<keyof typeof HELP, Command> = {
+  demo: demoCommand,
+  collect: collectCommand,
+  prices: pricesCommand,
+  analyze: analyzeCommand,
+  evaluate: evaluateCommand,
+  explain: explainCommand,
+  serve: serveCommand,
+  report: reportCommand,
+  alerts: alertsCommand,
+  doctor: doctorCommand,
+  config: configCommand,
 };
-
-const USAGE = `Usage: rightsize <command> [options]
-
-Commands:
-${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`)
-  .join('\n')}
-
-Options:
-  --config FILE     config file (default: rightsize.config.{json,yaml} in the current directory)
-  --no-serve        demo: exit after the summary instead of serving the API
-  --port N          API port (overrides server.port)
-  --snapshot ID     analyze, evaluate: the snapshot to use (default: latest)
-  --out DIR         report: write the files under DIR/reports (default: the data directory)
-  --json            print machine-readable JSON instead of tables
-  --verbose         print stack traces on errors
-  -h, --help        this help
-`;
 
 export interface CliIo {
   env: Record<string, string | undefined>;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
   nowMs: () => number;
 }
@@ -71,23 +52,38 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         snapshot: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        output: { type: 'string' },
+        wide: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
     verbose = values.verbose;
     const [name, ...rest] = positionals;
-    if (values.help || !name) {
-      io.stdout.write(USAGE);
+    if (name === 'help') {
+      io.stdout.write(rest[0] ? commandHelp(rest[0]) : globalHelp());
+      return 0;
+    }
+    if (!name) {
+      io.stdout.write(globalHelp());
       return values.help ? 0 : 2;
     }
-    const command = COMMANDS[name];
+    const command = isCommand(name) ? COMMANDS[name] : undefined;
     if (!command) {
-      io.stderr.write(`rightsize: unknown command "${name}"\n\n${USAGE}`);
+      io.stderr.write(`rightsize: unknown command "${name}"\n\n${globalHelp()}`);
       return 2;
     }
-    const config = loadConfig({ ...(values.config ? { configPath: values.config } : {}), env: io.env });
-    const flags: CliFlags = { verbose, serve: !values['no-serve'], json: values.json };
+    if (values.help) {
+      io.stdout.write(commandHelp(name));
+      return 0;
+    }
+    if (values.output !== undefined && values.output !== 'csv') throw new RightsizeError(`--output: the only format is csv, got "${values.output}"`);
+    if (values.output !== undefined && name !== 'analyze' && name !== 'demo') throw new RightsizeError(`--output csv: only analyze and demo print findings`);
+    if (values.output !== undefined && values.json) throw new RightsizeError('--json and --output csv: choose one');
+    const configOptions = { ...(values.config ? { configPath: values.config } : {}), env: io.env };
+    const config = loadConfig(configOptions);
+    const configFile = findConfigFile(configOptions);
+    const flags: CliFlags = { verbose, serve: !values['no-serve'], json: values.json, wide: values.wide, ...(values.output === 'csv' ? { output: 'csv' as const } : {}) };
     if (values.port !== undefined) {
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RightsizeError(`--port: expected an integer 0-65535, got "${values.port}"`);
@@ -102,10 +98,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       stdout: io.stdout,
       stderr: io.stderr,
       nowMs: io.nowMs,
-      progress: createProgress({ stream: io.stderr as NodeJS.WriteStream, quiet: values.json }),
+      progress: createProgress({ stream: io.stderr as NodeJS.WriteStream, quiet: values.json || values.output !== undefined }),
+      width: outputWidth(io.stdout, io.env, values.wide),
+      ...(configFile ? { configFile } : {}),
       untilSignal: () => untilSignal(io.env),
     };
-    return await command.run(ctx, rest);
+    return await command(ctx, rest);
   } catch (err) {
     if (err instanceof ConfigError) {
       // Every config issue, one line each (`file: field: problem`), and no "--verbose" nudge: a stack adds nothing.
@@ -119,6 +117,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!verbose) io.stderr.write('(run with --verbose for details)\n');
     return 1;
   }
+}
+
+function isCommand(name: string): name is keyof typeof COMMANDS {
+  return Object.hasOwn(COMMANDS, name);
 }
 
 /**

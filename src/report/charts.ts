@@ -24,19 +24,35 @@ export function barChart(title: string, rows: { label: string; values: number[] 
   return `<svg class="chart" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text>${bars}${legend}</svg>`;
 }
 
-/** A line chart of daily values with min/max labels. */
-export function lineChart(title: string, points: { label: string; value: number }[]): string {
+/**
+ * A line chart of daily values with min/max labels. A `partial` point (the day still running) is drawn hollow, off the
+ * line and labelled, so a day of a few hours is not read as a drop in spend.
+ */
+export function lineChart(title: string, points: { label: string; value: number; partial?: string }[]): string {
   const width = 640;
   const height = 220;
   const pad = { l: 60, r: 10, t: 30, b: 30 };
   const max = Math.max(1e-9, ...points.map((p) => p.value));
   const x = (i: number) => pad.l + (points.length <= 1 ? 0 : (i * (width - pad.l - pad.r)) / (points.length - 1));
   const y = (v: number) => height - pad.b - (v * (height - pad.t - pad.b)) / max;
-  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-  const dots = points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="#3c6e9f"><title>${esc(`${p.label}: ${money(p.value)}`)}</title></circle>`).join('');
+  const at = (i: number, p: { value: number }) => `${x(i).toFixed(1)},${y(p.value).toFixed(1)}`;
+  const full = points.filter((p) => p.partial === undefined);
+  const path = full.map((p, i) => `${i === 0 ? 'M' : 'L'}${at(points.indexOf(p), p)}`).join(' ');
+  // A partial day stands apart: no line reaches it, its hollow dot carries how many hours it holds.
+  const partialNotes = points
+    .map((p, i) => (p.partial !== undefined ? `<text class="partial" x="${(x(i) - 6).toFixed(1)}" y="${(y(p.value) - 8).toFixed(1)}" font-size="11" text-anchor="end">${esc(p.partial)}</text>` : ''))
+    .join('');
+  const dots = points
+    .map((p, i) => {
+      const tip = `${p.label}: ${money(p.value)}${p.partial !== undefined ? ` (${p.partial})` : ''}`;
+      const fill = p.partial !== undefined ? 'fill="#fff" stroke="#3c6e9f" stroke-width="2" class="partial"' : 'fill="#3c6e9f"';
+      return `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" ${fill}><title>${esc(tip)}</title></circle>`;
+    })
+    .join('');
   const first = points[0]?.label ?? '';
-  const last = points[points.length - 1]?.label ?? '';
-  return `<svg class="chart" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text><line x1="${pad.l}" y1="${height - pad.b}" x2="${width - pad.r}" y2="${height - pad.b}" stroke="#999"/><text x="${pad.l - 6}" y="${pad.t + 4}" font-size="11" text-anchor="end">${money(max)}</text><text x="${pad.l - 6}" y="${height - pad.b}" font-size="11" text-anchor="end">$0</text><path d="${path}" fill="none" stroke="#3c6e9f" stroke-width="2"/>${dots}<text x="${pad.l}" y="${height - 10}" font-size="11">${esc(first)}</text><text x="${width - pad.r}" y="${height - 10}" font-size="11" text-anchor="end">${esc(last)}</text></svg>`;
+  const lastPoint = points[points.length - 1];
+  const last = lastPoint ? `${lastPoint.label}${lastPoint.partial !== undefined ? ' (partial)' : ''}` : '';
+  return `<svg class="chart" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text><line x1="${pad.l}" y1="${height - pad.b}" x2="${width - pad.r}" y2="${height - pad.b}" stroke="#999"/><text x="${pad.l - 6}" y="${pad.t + 4}" font-size="11" text-anchor="end">${money(max)}</text><text x="${pad.l - 6}" y="${height - pad.b}" font-size="11" text-anchor="end">$0</text><path d="${path}" fill="none" stroke="#3c6e9f" stroke-width="2"/>${partialNotes}${dots}<text x="${pad.l}" y="${height - 10}" font-size="11">${esc(first)}</text><text x="${width - pad.r}" y="${height - 10}" font-size="11" text-anchor="end">${esc(last)}</text></svg>`;
 }
 
 /** One point of a frontier chart. */

@@ -1,7 +1,8 @@
-import { signedPct, signedUsd, usd } from './format.js';
+import { dayRange, daysLabel, partialDayNote, signedPct, signedUsd, usd } from './format.js';
+import { safeHref } from './escape/html.js';
 import { FRONTIER_COLUMNS, frontierRows, scopeHeading, scopeSummary, type PolicyFrontier } from './policy-frontier.js';
 import { mdCode, mdText } from './escape/markdown.js';
-import type { WeeklyReport } from './weekly.js';
+import type { TopRecommendation, WeeklyReport } from './weekly.js';
 
 // Every value that reaches the Markdown goes through mdText (or mdCode in a code span): table() escapes every cell,
 // so a scope message or an account name cannot add rows, HTML, links or images. The one exception is a figure this
@@ -14,6 +15,19 @@ type Cell = string | number | Ours;
 const ours = (text: string): Ours => ({ ours: text });
 const cellText = (c: Cell) => (typeof c === 'object' ? c.ours : mdText(c));
 const table = (head: string[], rows: Cell[][]) => [`| ${head.map(mdText).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cellText).join(' | ')} |`)].join('\n');
+
+/** A safeHref URL as a bare link destination: parentheses percent-encoded so none closes the link early. */
+const destination = (url: string) => url.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
+
+/** What to do: the console link (only to a known console, see safeHref), the CLI command, the API link. */
+function todo(t: TopRecommendation): Ours {
+  const console = safeHref(t.actions.consoleUrl);
+  const api = safeHref(t.actions.api);
+  const consolePart = console === undefined ? mdText(`${t.cloud} console`) : `[${mdText(`${t.cloud} console`)}](${destination(console)})`;
+  const apiPart = api === undefined ? mdText('API') : `[API](${destination(api)})`;
+  // The command as text, not a code span: GFM splits a table cell at a `|` even inside a code span.
+  return ours(`${consolePart} · ${apiPart} · ${mdText(t.actions.cli)}`);
+}
 
 /** Each channel and its delivery state; a dead or unset webhook shows its reason. */
 const channelCell = (cs: WeeklyReport['budgets'][number]['channels']) => cs.map((c) => `${c.channel} ${c.state}${c.detail && c.state !== 'ok' ? ` (${c.detail})` : ''}`).join('; ') || 'none';
@@ -29,27 +43,34 @@ function frontierSection(f: PolicyFrontier): string {
 export function renderMarkdown(r: WeeklyReport): string {
   const s = r.spend;
   const change = signedPct(s.changePct);
+  const fw = r.fleetWindow;
+  const fleetPeriod = fw ? `${daysLabel(fw.days)} to ${fw.end.slice(0, 10)}` : 'no snapshot';
+  const partial = partialDayNote(s.daily);
   return `# Rightsize weekly report — ${mdText(r.isoWeek)}
 
-${mdText(r.weekStart.slice(0, 10))} → ${mdText(r.weekEnd.slice(0, 10))} · snapshot ${mdCode(r.snapshotId ?? 'none')}
+Spend week ${mdText(dayRange(r.weekStart, r.weekEnd))} (UTC) · ${r.snapshotId === null ? 'no snapshot in the store yet: run `rightsize collect` (or `rightsize demo`) first' : `fleet figures from snapshot ${mdCode(r.snapshotId)}${fw ? `, utilization window ${mdText(dayRange(fw.start, fw.end))}` : ''}`}
 
-**Spend this week ${usd(s.thisWeekUsd)}** (${change} vs ${usd(s.lastWeekUsd)}) · **${r.recommendations.count} recommendations** worth ${usd(r.recommendations.monthlySavingsUsd)}/month · idle GPU capacity ${usd(r.utilization.gpu.idleGpuCostUsd)}
+- **Spend, 7 days ${mdText(dayRange(r.weekStart, r.weekEnd))}: ${usd(s.thisWeekUsd)}** (${change} vs ${usd(s.lastWeekUsd)} the 7 days before)
+- **Savings found: ${usd(r.recommendations.monthlySavingsUsd)}/month** in ${r.recommendations.count} open recommendations (USD per month)
+- **Idle GPU capacity, ${mdText(fleetPeriod)}: ${usd(r.utilization.gpu.idleGpuCostUsd)}** (GPU-hours below ${r.utilization.gpu.targetPct}% utilization, at on-demand prices)
 
-## Spend per cloud
+## Spend per cloud (USD, 7 days)
 
-${table(['cloud', 'this week', 'last week'], s.byCloud.map((c) => [c.cloud, ours(usd(c.thisWeekUsd)), ours(usd(c.lastWeekUsd))]))}
+${table(['cloud', 'this week', 'week before'], s.byCloud.map((c) => [c.cloud, ours(usd(c.thisWeekUsd)), ours(usd(c.lastWeekUsd))]))}
 
-## Top movers
+${partial ? `Daily spend: ${mdText(partial)}\n\n` : ''}## Top movers (accounts, USD over 7 days)
 
-${table(['cloud', 'account', 'this week', 'last week', 'change'], s.topMovers.map((m) => [m.cloud, m.account, ours(usd(m.thisWeekUsd)), ours(usd(m.lastWeekUsd)), ours(signedUsd(m.deltaUsd))]))}
+${table(['cloud', 'account', 'this week', 'week before', 'change'], s.topMovers.map((m) => [m.cloud, m.account, ours(usd(m.thisWeekUsd)), ours(usd(m.lastWeekUsd)), ours(signedUsd(m.deltaUsd))]))}
 
 ## Fleet utilization
 
-Median CPU p95 ${r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a'}%, median memory max ${r.utilization.memMaxMedianPct?.toFixed(1) ?? 'n/a'}% over ${r.utilization.instancesMeasured} instances. GPU: ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours, ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} idle against ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)}).
+${fw === null ? 'No snapshot, so no utilization figures.' : `Utilization window ${mdText(`${dayRange(fw.start, fw.end)} (${daysLabel(fw.days)})`)}: median CPU p95 ${r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a'}%, median memory max ${r.utilization.memMaxMedianPct?.toFixed(1) ?? 'n/a'}% over ${r.utilization.instancesMeasured} instances. GPU: ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours, ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} idle against ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)}).`}
 
 ## Top recommendations
 
-${table(['instance', 'where', 'kind', 'change', 'saves/month', 'risk', 'h saturated'], r.recommendations.top.map((t) => [t.instanceId, `${t.cloud}/${t.region}`, t.kind, t.change, ours(usd(t.monthlySavingsUsd)), `${t.risk}/4`, t.hoursSaturated]))}
+${r.recommendations.source === 'computed' ? 'This week\'s snapshot was never analyzed by the scheduled run: its findings were computed for this report.\n\n' : ''}${r.recommendations.top.length === 0 ? 'No recommendation.' : table(['instance', 'id', 'where', 'finding', 'saves/month', 'risk', 'what to do'], r.recommendations.top.map((t) => [t.displayName, t.shortId, `${t.cloud}/${t.region}`, `${t.kind}: ${t.change}`, ours(usd(t.monthlySavingsUsd)), `${t.risk}/4, ${t.hoursSaturated} h saturated`, todo(t)]))}
+
+Risk 0/4 is safest. Full ids, evidence and risk factors: \`rightsize explain RECOMMENDATION-ID\` or \`GET /v1/recommendations/RECOMMENDATION-ID\`.
 
 ## Right-sizing policy frontier
 
@@ -67,7 +88,7 @@ ${r.budgets.length === 0 ? 'No budgets configured.' : table(['budget', 'period',
 
 ## Data quality
 
-${r.dataQuality.scopes.length === 0 ? 'All scopes collected.' : table(['cloud', 'account', 'region', 'status', 'message'], r.dataQuality.scopes.map((q) => [q.cloud, q.account, q.region, q.status, q.message ?? '']))}
+${r.snapshotId === null ? 'Nothing collected yet.' : r.dataQuality.scopes.length === 0 ? 'All scopes collected.' : table(['cloud', 'account', 'region', 'status', 'message'], r.dataQuality.scopes.map((q) => [q.cloud, q.account, q.region, q.status, q.message ?? '']))}
 
 Skipped: ${mdText(Object.entries(r.dataQuality.skipsByReason).map(([k, n]) => `${k} ${n}`).join(', ') || 'none')}. Unpriced instance-snapshots: ${r.dataQuality.unpricedInstances}.
 `;

@@ -1,5 +1,5 @@
 import { clipMrkdwn, mrkdwn, slackPlain } from '../notify/mrkdwn.js';
-import { signedPct, signedUsd, usd } from './format.js';
+import { daysLabel, signedPct, signedUsd, usd } from './format.js';
 import type { WeeklyReport } from './weekly.js';
 
 /**
@@ -11,9 +11,9 @@ export function slackSummary(r: WeeklyReport, link?: string): { text: string; bl
   const text = `Rightsize weekly report ${mrkdwn(r.isoWeek)}: spend ${usd(s.thisWeekUsd)} (${signedPct(s.changePct)} vs last week); ${r.recommendations.count} recommendations worth ${usd(r.recommendations.monthlySavingsUsd)}/month`;
   const mover = s.topMovers[0];
   const lines = [
-    `*Spend* ${usd(s.thisWeekUsd)} this week, ${signedPct(s.changePct)} vs ${usd(s.lastWeekUsd)}${mover ? `; biggest mover ${mrkdwn(mover.cloud)} ${mrkdwn(mover.account)} ${signedUsd(mover.deltaUsd)}` : ''}`,
-    `*Savings* ${r.recommendations.count} recommendations worth ${usd(r.recommendations.monthlySavingsUsd)}/month; purchase plans ${usd(r.purchasePlans.allOnDemandMonthlyUsd)} → ${usd(r.purchasePlans.recommendedMonthlyUsd)}/month`,
-    `*Idle GPUs* ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} of ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours below ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)})`,
+    `*Spend, 7 days to ${mrkdwn(r.weekEnd.slice(0, 10))}* ${usd(s.thisWeekUsd)}, ${signedPct(s.changePct)} vs ${usd(s.lastWeekUsd)} the 7 days before${mover ? `; biggest mover ${mrkdwn(mover.cloud)} ${mrkdwn(mover.account)} ${signedUsd(mover.deltaUsd)}` : ''}`,
+    `*Savings found* ${r.recommendations.count} recommendations worth ${usd(r.recommendations.monthlySavingsUsd)}/month; purchase plans ${usd(r.purchasePlans.allOnDemandMonthlyUsd)} → ${usd(r.purchasePlans.recommendedMonthlyUsd)}/month`,
+    `*Idle GPUs, ${r.fleetWindow ? `${daysLabel(r.fleetWindow.days)} to ${mrkdwn(r.fleetWindow.end.slice(0, 10))}` : 'no snapshot'}* ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} of ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours below ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)})`,
   ];
   const crossed = r.budgets.filter((b) => b.thresholdsCrossed.length > 0);
   if (crossed.length > 0) lines.push(`*Budgets* ${crossed.map((b) => `${mrkdwn(b.name)} ${usd(b.actualUsd)} / forecast ${usd(b.forecastUsd)} of ${usd(b.amountUsd)}`).join('; ')}`);

@@ -5,8 +5,10 @@ import type { BudgetStatusDetail } from '../budgets/evaluate.js';
 import { isoWeekLabel, isoWeekStartMs } from '../budgets/period.js';
 import type { Instance } from '../domain/instance.js';
 import type { SnapshotMeta } from '../domain/snapshot.js';
+import { analyzeSnapshot } from '../engine/analyze.js';
 import { dailySpend, ledgerEntries, spendBetween } from '../engine/ledger.js';
-import type { Store } from '../store/store.js';
+import type { AnalysisResults, Store } from '../store/store.js';
+import { findingActions, shortId, type FindingActions } from './actions.js';
 import { policyFrontierFor, type PolicyFrontier } from './policy-frontier.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
@@ -30,15 +32,43 @@ export interface WeeklyReport {
     byCloud: { cloud: string; thisWeekUsd: number; lastWeekUsd: number }[];
     byAccount: { cloud: string; account: string; thisWeekUsd: number; lastWeekUsd: number; deltaUsd: number }[];
     topMovers: { cloud: string; account: string; thisWeekUsd: number; lastWeekUsd: number; deltaUsd: number }[];
-    daily: { day: string; usd: number }[];
+    /** UTC days; `partial` marks the day still running at the window's end (its spend so far, `hours` of 24). */
+    daily: { day: string; usd: number; partial?: { hours: number } }[];
   };
+  /** The utilization window of the snapshot the fleet figures come from (utilization, idle GPUs, recommendations). */
+  fleetWindow: { start: string; end: string; days: number } | null;
   utilization: FleetUtilization;
-  recommendations: { count: number; monthlySavingsUsd: number; byKind: Record<string, number>; top: { id: string; instanceId: string; cloud: string; region: string; kind: string; change: string; monthlySavingsUsd: number; risk: number; hoursSaturated: number }[] };
+  recommendations: {
+    count: number;
+    monthlySavingsUsd: number;
+    /** `stored`: the results of the snapshot's analysis run; `computed`: analyzed for this report (a past week's snapshot never analyzed). */
+    source: 'stored' | 'computed' | 'none';
+    byKind: Record<string, number>;
+    top: TopRecommendation[];
+  };
   /** Walk-forward validation of the candidate right-sizing policies on the snapshot's own history. */
   policyFrontier: PolicyFrontier;
   purchasePlans: { pools: number; withCommitment: number; allOnDemandMonthlyUsd: number; recommendedMonthlyUsd: number; top: { pool: string; commitments: string; monthlySavingsUsd: number }[] };
   budgets: BudgetStatusDetail[];
   dataQuality: { scopes: { cloud: string; account: string; region: string; status: string; message?: string }[]; skipsByReason: Record<string, number>; unpricedInstances: number };
+}
+
+/** One finding of the report: names first, the ids kept whole for links, and what to do about it. */
+export interface TopRecommendation {
+  id: string;
+  instanceId: string;
+  /** The instance's name tag, else its id shortened (an Azure resource id becomes the VM name). */
+  displayName: string;
+  shortId: string;
+  cloud: string;
+  account: string;
+  region: string;
+  kind: string;
+  change: string;
+  monthlySavingsUsd: number;
+  risk: number;
+  hoursSaturated: number;
+  actions: FindingActions;
 }
 
 export interface WeeklyReportInput {
@@ -93,21 +123,29 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
 
   // The fleet as it was at the window's end: the latest snapshot, or for a past week the last one before its end.
   const latest = input.isoWeek === undefined ? await store.latestSnapshot() : metas.at(-1);
-  let rec: WeeklyReport['recommendations'] = { count: 0, monthlySavingsUsd: 0, byKind: {}, top: [] };
+  let rec: WeeklyReport['recommendations'] = { count: 0, monthlySavingsUsd: 0, source: 'none', byKind: {}, top: [] };
   let plans: WeeklyReport['purchasePlans'] = { pools: 0, withCommitment: 0, allOnDemandMonthlyUsd: 0, recommendedMonthlyUsd: 0, top: [] };
   const skipsByReason: Record<string, number> = {};
   let utilization: FleetUtilization = { instancesMeasured: 0, cpuP95MedianPct: null, memMaxMedianPct: null, gpu: { targetPct: config.report.gpuTargetUtilizationPct, gpuInstances: 0, gpuHours: 0, idleGpuHours: 0, idleGpuCostUsd: 0 } };
   if (latest) {
-    const all = await store.listRecommendations(latest.id, {}, { limit: 100_000 });
+    const results = await resultsOf(store, catalog, config, latest);
+    const items = results.recommendations;
     const byKind: Record<string, number> = {};
-    for (const r of all.items) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+    for (const r of items) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+    const byId = new Map((await store.instances(latest.id)).map((i) => [i.id, i]));
     rec = {
-      count: all.items.length,
-      monthlySavingsUsd: r2(all.items.reduce((a, r) => a + Math.max(0, r.monthlySavingsUsd), 0)),
+      count: items.length,
+      monthlySavingsUsd: r2(items.reduce((a, r) => a + Math.max(0, r.monthlySavingsUsd), 0)),
+      source: results.source,
       byKind,
-      top: all.items.slice(0, 10).map((r) => ({ id: r.id, instanceId: r.instanceId, cloud: r.cloud, region: r.region, kind: r.kind, change: `${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType}`, monthlySavingsUsd: r.monthlySavingsUsd, risk: r.risk, hoursSaturated: r.backtest.hoursSaturated })),
+      top: items.slice(0, 10).map((r) => {
+        const inst = byId.get(r.instanceId);
+        const name = inst?.name?.trim();
+        const target = { recommendationId: r.id, instanceId: r.instanceId, cloud: r.cloud, account: r.account, region: r.region, ...(inst?.zone ? { zone: inst.zone } : {}), ...(name ? { name } : {}) };
+        return { id: r.id, instanceId: r.instanceId, displayName: name || shortId(r.instanceId), shortId: shortId(r.instanceId), cloud: r.cloud, account: r.account, region: r.region, kind: r.kind, change: `${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType}`, monthlySavingsUsd: r.monthlySavingsUsd, risk: r.risk, hoursSaturated: r.backtest.hoursSaturated, actions: findingActions(target) };
+      }),
     };
-    const pp = await store.listPurchasePlans(latest.id);
+    const pp = results.plans;
     plans = {
       pools: pp.length,
       withCommitment: pp.filter((p) => p.commitments.length > 0).length,
@@ -115,7 +153,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
       recommendedMonthlyUsd: r2(pp.reduce((a, p) => a + p.monthlyCostRecommendedUsd, 0)),
       top: [...pp].sort((a, b) => b.monthlySavingsUsd - a.monthlySavingsUsd).slice(0, 5).map((p) => ({ pool: p.pool, commitments: p.commitments.map((c) => `${c.term.termYears}y ${c.term.kind} $${c.quantity}/h on-demand-equivalent`).join(', ') || 'none', monthlySavingsUsd: p.monthlySavingsUsd })),
     };
-    for (const s of await store.listSkips(latest.id)) skipsByReason[s.reason] = (skipsByReason[s.reason] ?? 0) + 1;
+    for (const s of results.skips) skipsByReason[s.reason] = (skipsByReason[s.reason] ?? 0) + 1;
     utilization = await fleetUtilization(store, catalog, latest.id, config.report.gpuTargetUtilizationPct);
   }
   const budgets = await budgetStatuses({ store, catalog, budgets: config.budgets, nowMs });
@@ -134,8 +172,13 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
       byCloud,
       byAccount,
       topMovers: [...byAccount].sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd)).slice(0, 5),
-      daily: dailySpend(entries, {}, Math.ceil(nowMs / DAY_MS) * DAY_MS - 14 * DAY_MS, nowMs).map((d) => ({ day: new Date(d.dayStartMs).toISOString().slice(0, 10), usd: r2(d.usd) })),
+      daily: dailySpend(entries, {}, Math.ceil(nowMs / DAY_MS) * DAY_MS - 14 * DAY_MS, nowMs).map((d) => {
+        const day = { day: new Date(d.dayStartMs).toISOString().slice(0, 10), usd: r2(d.usd) };
+        // The day still running holds only the hours so far: marked, so it is not read as a drop in spend.
+        return d.dayStartMs + DAY_MS > nowMs ? { ...day, partial: { hours: r2((nowMs - d.dayStartMs) / 3_600_000) } } : day;
+      }),
     },
+    fleetWindow: latest ? { start: new Date(latest.windowStartMs).toISOString(), end: new Date(latest.windowEndMs).toISOString(), days: r2((latest.windowEndMs - latest.windowStartMs) / DAY_MS) } : null,
     utilization,
     recommendations: rec,
     policyFrontier,
@@ -143,6 +186,23 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     budgets,
     dataQuality: { scopes: (latest?.scopes ?? []).filter((s) => s.status !== 'ok').map((s) => ({ cloud: s.cloud, account: s.account, region: s.region, status: s.status, ...(s.message ? { message: s.message } : {}) })), skipsByReason, unpricedInstances: unpriced },
   };
+}
+
+/**
+ * The analysis results of the report's snapshot: the stored ones, or, for a snapshot that was never analyzed (a past
+ * week's, since the scheduled run analyzes only the newest), computed here in memory so a past week's report shows
+ * that week's findings rather than none.
+ */
+async function resultsOf(store: Store, catalog: Catalog, config: Config, meta: SnapshotMeta): Promise<Omit<AnalysisResults, 'snapshotId'> & { source: 'stored' | 'computed' }> {
+  const recommendations = (await store.listRecommendations(meta.id, {}, { limit: 100_000 })).items;
+  const skips = await store.listSkips(meta.id);
+  const plans = await store.listPurchasePlans(meta.id);
+  if (recommendations.length + skips.length + plans.length > 0) return { recommendations, skips, plans, source: 'stored' };
+  const instances = await store.instances(meta.id);
+  if (instances.length === 0) return { recommendations, skips, plans, source: 'stored' };
+  const computed = await analyzeSnapshot({ meta, instances, seriesByInstance: () => store.seriesByInstance(meta.id), catalog, settings: config.engine, nowMs: meta.windowEndMs });
+  const sorted = [...computed.recommendations].sort((a, b) => b.monthlySavingsUsd - a.monthlySavingsUsd || a.id.localeCompare(b.id));
+  return { recommendations: sorted, skips: computed.skips, plans: computed.plans, source: 'computed' };
 }
 
 export interface BuiltWeeklyReport {

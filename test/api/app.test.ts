@@ -199,7 +199,7 @@ describe('routes', () => {
     const routes = Object.entries(doc.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     expect(routes).toEqual(
       [
-        'GET /v1/snapshots', 'GET /v1/instances', 'GET /v1/instances/{id}', 'GET /v1/recommendations', 'GET /v1/recommendations/{id}', 'POST /v1/advice',
+        'GET /healthz', 'GET /v1/snapshots', 'GET /v1/instances', 'GET /v1/instances/{id}', 'GET /v1/recommendations', 'GET /v1/recommendations/{id}', 'POST /v1/advice',
         'GET /v1/purchase-plans', 'GET /v1/purchase-plans/{pool}', 'GET /v1/prices', 'GET /v1/budgets', 'GET /v1/budgets/{name}',
         'GET /v1/reports/weekly/latest', 'GET /v1/reports/weekly/{isoWeek}', 'GET /v1/policy-evaluation',
       ].sort(),

@@ -83,8 +83,9 @@ describe('budget alerts through a local Slack', () => {
       const blocks = slack.requests.map((r) => r.body as { text: string; blocks: { type: string }[] });
       expect(blocks.every((b) => b.blocks[0]?.type === 'header')).toBe(true);
       expect(blocks.map((b) => b.text).sort()).toEqual([
-        'Budget web has spent 50% of $160 (2026-11)',
-        'Budget web is forecast to spend 100% of $160 (2026-11)',
+        // 82.94 / 160 = 52 %; 207.36 / 160 = 130 %
+        'Budget web has spent 52% of $160 (2026-11, past the 50% actual threshold)',
+        'Budget web is forecast to spend 130% of $160 (2026-11, past the 100% forecast threshold)',
       ]);
       const store = openSqliteStore({ dataDir: dir });
       const again = await runAlerts({ store, statuses: [status], budgets: [b], resolveWebhook: async () => env.SLACK_URL, recommendations: new Map(), nowMs: now + H, claimant: 'later' });
@@ -92,6 +93,62 @@ describe('budget alerts through a local Slack', () => {
       expect(again.alreadySent).toHaveLength(2);
       expect(slack.requests).toHaveLength(2);
     } finally {
+      await slack.close();
+    }
+  });
+
+  it('a budget found far over on its first run sends only the highest crossed threshold of each kind; the lower ones never fire', async () => {
+    const slack = await startSlackServer();
+    const store = openSqliteStore({ dataDir: dir });
+    // Actual $82.94 of $35.44 = 234 %; forecast $207.36 = 585 %.
+    const b = BudgetSchema.parse({
+      name: 'over',
+      amountUsd: 35.44,
+      thresholds: [50, 80, 100, 200, 300].map((pct) => ({ pct, kind: 'actual' })).concat([{ pct: 100, kind: 'forecast' }, { pct: 150, kind: 'forecast' }]),
+      channels: [{ slackWebhook: { env: 'A' } }, { slackWebhook: { env: 'B' } }],
+    });
+    const status = evaluateBudget(b, entries, now);
+    expect(status.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}`)).toEqual(['actual 50', 'actual 80', 'actual 100', 'actual 200', 'forecast 100', 'forecast 150']);
+    const input = { store, statuses: [status], budgets: [b], resolveWebhook: async (ref: object) => ('env' in ref ? slack.url(`/${String(ref.env)}`) : undefined), recommendations: new Map(), nowMs: now };
+    try {
+      const first = await runAlerts({ ...input, claimant: 'one' });
+      expect(first.sent).toEqual(['actual:200:env:A', 'actual:200:env:B', 'forecast:150:env:A', 'forecast:150:env:B'].map((k) => `budget-alert:over:2026-11:${k}`));
+      expect(first.superseded).toHaveLength(8); // actual 50, 80, 100 and forecast 100, on each of two channels
+      expect(slack.requests.filter((r) => r.path === '/A').map((r) => (r.body as { text: string }).text)).toEqual([
+        'Budget over has spent 234% of $35 (2026-11, past the 200% actual threshold)',
+        'Budget over is forecast to spend 585% of $35 (2026-11, past the 150% forecast threshold)',
+      ]);
+      const again = await runAlerts({ ...input, claimant: 'two', nowMs: now + H });
+      expect(again.sent).toEqual([]);
+      expect(again.alreadySent).toHaveLength(12);
+      expect(slack.requests).toHaveLength(4);
+      // Spend keeps rising past 300 %: only that one is new.
+      const later = evaluateBudget(b, ledgerEntries(snapshots, catalog, now + 6 * 86_400_000).entries, now + 6 * 86_400_000);
+      const third = await runAlerts({ ...input, statuses: [later], claimant: 'three', nowMs: now + 6 * 86_400_000 });
+      expect(later.actualUsd / b.amountUsd).toBeGreaterThan(3);
+      expect(third.sent).toEqual(['budget-alert:over:2026-11:actual:300:env:A', 'budget-alert:over:2026-11:actual:300:env:B']);
+      expect(third.superseded).toEqual([]);
+    } finally {
+      await store.close();
+      await slack.close();
+    }
+  });
+
+  it('folds the lower thresholds even when the highest send fails; the next run retries only the highest', async () => {
+    const slack = await startSlackServer({ '/down': [{ status: 500 }, { status: 500 }] });
+    const store = openSqliteStore({ dataDir: dir });
+    const b = BudgetSchema.parse({ name: 'retry', amountUsd: 10, thresholds: [{ pct: 50, kind: 'actual' }, { pct: 100, kind: 'actual' }], channels: [{ slackWebhook: { env: 'U' } }] });
+    const input = { store, statuses: [evaluateBudget(b, entries, now)], budgets: [b], resolveWebhook: async () => slack.url('/down'), recommendations: new Map(), nowMs: now, slack: { maxAttempts: 2, sleep: async () => undefined } };
+    try {
+      const first = await runAlerts({ ...input, claimant: 'one' });
+      expect(first.failed.map((f) => f.key)).toEqual(['budget-alert:retry:2026-11:actual:100:env:U']);
+      expect(first.superseded).toEqual(['budget-alert:retry:2026-11:actual:50:env:U']);
+      const second = await runAlerts({ ...input, claimant: 'two' });
+      expect(second.sent).toEqual(['budget-alert:retry:2026-11:actual:100:env:U']);
+      expect(second.alreadySent).toEqual(['budget-alert:retry:2026-11:actual:50:env:U']);
+      expect(slack.requests).toHaveLength(1);
+    } finally {
+      await store.close();
       await slack.close();
     }
   });

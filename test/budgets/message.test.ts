@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertBlocks, recommendationsToGetUnder } from '../../src/budgets/alert-message.js';
+import { thresholdsByKind } from '../../src/budgets/alerts.js';
 import type { BudgetStatusDetail } from '../../src/budgets/evaluate.js';
 import type { Instance } from '../../src/domain/instance.js';
 import { makeRecommendation } from '../helpers/fixtures-snapshot.js';
@@ -52,12 +53,31 @@ describe('recommendations that bring a budget back under', () => {
 
   it('builds a Block Kit message with the figures, drivers, picks and a link button', () => {
     const msg = alertBlocks(status, { pct: 100, kind: 'forecast' }, recommendationsToGetUnder(status, recs), 'https://rs.example/r');
-    expect(msg.text).toBe('Budget web is forecast to spend 100% of $1,000 (2026-11)');
+    // The true percentage (1,300 / 1,000), and which threshold tripped.
+    expect(msg.text).toBe('Budget web is forecast to spend 130% of $1,000 (2026-11, past the 100% forecast threshold)');
+    expect(alertBlocks(status, { pct: 50, kind: 'actual' }, recommendationsToGetUnder(status, recs)).text).toBe('Budget web has spent 70% of $1,000 (2026-11, past the 50% actual threshold)');
     const blocks = msg.blocks as { type: string; fields?: { text: string }[]; text?: { text: string }; elements?: { url?: string }[] }[];
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'context', 'actions']);
     expect(blocks[1]?.fields?.map((f) => f.text)).toEqual(['*Actual*\n$700 (70%)', '*Forecast*\n$1,300 (130%)', '*Budget*\n$1,000 per 2026-11', '*Period*\n2026-11-01 → 2026-12-01']);
     expect(blocks[2]?.text?.text).toBe('*Top cost drivers this period*\n• api-1 (aws m5.xlarge, us-east-1): $400');
     expect(blocks[3]?.text?.text.split('\n')).toHaveLength(5); // title, three picks, outcome
     expect(blocks[5]?.elements?.[0]?.url).toBe('https://rs.example/r');
+  });
+});
+
+describe('which crossed thresholds speak', () => {
+  it('groups by kind, highest first: the first of each group is sent, the rest are folded into it', () => {
+    const crossed = [
+      { pct: 50, kind: 'actual' as const },
+      { pct: 100, kind: 'forecast' as const },
+      { pct: 200, kind: 'actual' as const },
+      { pct: 80, kind: 'actual' as const },
+      { pct: 150, kind: 'forecast' as const },
+    ];
+    expect(thresholdsByKind(crossed)).toEqual([
+      [{ pct: 200, kind: 'actual' }, { pct: 80, kind: 'actual' }, { pct: 50, kind: 'actual' }],
+      [{ pct: 150, kind: 'forecast' }, { pct: 100, kind: 'forecast' }],
+    ]);
+    expect(thresholdsByKind([])).toEqual([]);
   });
 });

@@ -14,12 +14,12 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const main = path.join(root, 'src/cli/main.ts');
 
-function rightsize(args: string[], cwd: string) {
+function rightsize(args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
   // tsx by absolute URL: the tests run from temp directories with no node_modules.
   const result = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, main, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', HOME: cwd, NODE_PATH: path.join(root, 'node_modules') },
+    env: { PATH: process.env['PATH'] ?? '', HOME: cwd, NODE_PATH: path.join(root, 'node_modules'), ...extraEnv },
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -78,7 +78,8 @@ describe('rightsize evaluate', () => {
   });
 
   it('prints per scope a frontier table, one row per policy, with auto\'s pick and the configured policy marked', () => {
-    const { code, stdout, stderr } = rightsize(['evaluate'], dir);
+    // --wide: one line per row and per paragraph, so the table parses by columns.
+    const { code, stdout, stderr } = rightsize(['evaluate', '--wide'], dir);
     expect(code, stderr).toBe(0);
     const first = stdout.split('\n')[0] as string;
     expect(first).toContain(`snapshot ${expected.snapshotId}`);
@@ -123,9 +124,16 @@ describe('rightsize evaluate', () => {
     expect(unknown.stderr).toMatch(/^rightsize: error: snapshot nope not found in the store$/m);
   });
 
+  it('fits the evaluation to the width, wrapping instead of cutting', () => {
+    const { code, stdout } = rightsize(['evaluate'], dir, { COLUMNS: '80' });
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    expect(stdout).not.toContain('…');
+  });
+
   it('is listed in the usage', () => {
     const { code, stdout } = rightsize(['--help'], dir);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^ {2}evaluate {3}compare the candidate right-sizing policies/m);
+    expect(stdout).toMatch(/^ {2}evaluate {3}walk-forward validation: each candidate policy's savings/m);
   });
 });

@@ -19,6 +19,7 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import { buildWeeklyReport, reportWindow, writeWeeklyReport } from '../../src/report/weekly.js';
 import type { Recommendation } from '../../src/domain/recommendation.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { overflowOf } from './overflow.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const GOLDEN = path.join(here, '../golden');
@@ -174,6 +175,47 @@ describe('weekly report', () => {
     expect(BudgetSchema.parse({ name: 'x', amountUsd: 1 }).timeZone).toBe('UTC');
   });
 
+  it('labels every headline figure with its period and unit, and says the current day is partial', () => {
+    const r = out.report;
+    expect(r.spend.daily.at(-1)).toEqual({ day: '2026-11-23', usd: expect.any(Number), partial: { hours: 8 } });
+    expect(r.spend.daily.slice(0, -1).every((d) => d.partial === undefined)).toBe(true);
+    expect(pastWeek.report.spend.daily.every((d) => d.partial === undefined)).toBe(true);
+    expect(r.fleetWindow).toEqual({ start: '2026-11-09T08:00:00.000Z', end: '2026-11-23T08:00:00.000Z', days: 14 });
+    for (const label of ['spend, 7 days 2026-11-16 → 2026-11-23 (USD)', 'savings found (USD per month)', 'idle GPU capacity, 14 days to 2026-11-23 (USD)', '2026-11-23 is still running: its point is the spend of its first 8 of 24 hours']) expect(out.html).toContain(label);
+    expect(unescapeMd(out.markdown)).toContain('**Idle GPU capacity, 14 days to 2026-11-23:');
+  });
+
+  it('shows names first, Azure ids as the VM name, and what to do per finding', () => {
+    const top = out.report.recommendations.top;
+    expect(top).toHaveLength(10);
+    const azure = top.find((t) => t.cloud === 'azure')!;
+    expect(azure.shortId).toBe(azure.instanceId.split('/').at(-1));
+    expect(out.html).toContain(`title="${azure.instanceId}"`);
+    for (const t of top) {
+      expect(t.actions.cli).toBe(`rightsize explain ${t.id}`);
+      expect(t.actions.api).toBe(`/v1/recommendations/${encodeURIComponent(t.id)}`);
+      expect(out.html).toContain(`<a href="${t.actions.api}">`);
+    }
+    // No full Azure resource id is shown as text: only in title attributes, links and the CLI command.
+    const text = out.html.replace(/<[^>]*>/g, ' ');
+    expect(text.split(azure.instanceId).length - 1).toBe(1); // the `rightsize explain` command
+  });
+
+  it('builds a past week from the last snapshot of that week, analyzed for the report (the demo\'s history holds no series)', () => {
+    expect(pastWeek.report.snapshotId).toBe('demo-s3-2026-11-15T08');
+    expect(pastWeek.report.fleetWindow?.end).toBe('2026-11-15T08:00:00.000Z');
+    expect(pastWeek.report.recommendations.source).toBe('computed');
+    expect(pastWeek.html).toContain('its findings were computed for this report');
+    expect(out.report.recommendations.source).toBe('stored');
+  });
+
+  it('on an empty store says there is no snapshot yet instead of "All scopes collected"', () => {
+    expect(emptyStore.html).toContain('No snapshot in the store yet');
+    expect(emptyStore.html).not.toContain('All scopes collected');
+    expect(emptyStore.markdown).toContain('no snapshot in the store yet');
+    expect(emptyStore.markdown).not.toContain('All scopes collected');
+  });
+
   it('renders in headless Chromium with every chart and no console errors, offline', async () => {
     const chromiumPath = findChromium();
     const file = path.join(dir, 'report.html');
@@ -201,6 +243,40 @@ describe('weekly report', () => {
       expect(await page.locator('h2').allInnerTexts()).toEqual(['Spend', 'Fleet utilization', 'Top recommendations', 'Right-sizing policy frontier', 'Purchase plans', 'Budgets', 'Data quality']);
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('fits a 960 px window and a printed page: no element wider than the page, labels and links visible (screenshot)', async () => {
+    const file = path.join(dir, 'report-960.html');
+    writeFileSync(file, out.html);
+    const browser = await chromium.launch({ executablePath: findChromium(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 960, height: 1200 } });
+      await page.goto(`file://${file}`);
+      const screen = await overflowOf(page);
+      expect(screen.wider, screen.wider.join('\n')).toEqual([]);
+      expect(screen.scrollWidth).toBeLessThanOrEqual(960);
+      const text = await page.locator('body').innerText();
+      for (const label of ['spend, 7 days 2026-11-16 → 2026-11-23 (USD)', 'savings found (USD per month)', 'idle GPU capacity, 14 days to 2026-11-23 (USD)', 'Daily spend, last 14 days', 'still running', 'What to do: open in the aws console', 'API: full evidence', 'saves/month', 'showcase-serve-h100', 'vm-feature-store-prod-01', 'rightsize explain']) expect(text).toContain(label);
+      // The partial day: drawn hollow, not as a plunge of the solid line.
+      expect(await page.locator('svg.chart circle.partial').count()).toBe(1);
+      expect(await page.locator('svg.chart text.partial').textContent()).toBe('partial: 8 of 24 hours');
+      // Each finding: a console link and an API link, each row at most a few lines tall.
+      const rows = page.locator('table.findings tbody tr.finding');
+      expect(await rows.count()).toBe(10);
+      expect(await page.locator('table.findings a[href^="https://"]').count()).toBe(10);
+      expect(await page.locator('table.findings a[href^="/v1/recommendations/"]').count()).toBe(10);
+      for (let i = 0; i < 10; i++) expect((await rows.nth(i).boundingBox())?.height).toBeLessThan(80);
+      const shot = await page.screenshot({ fullPage: true, path: process.env["REPORT_SHOT"] ?? path.join(dir, "report-960.png") });
+      expect(shot.byteLength).toBeGreaterThan(10_000);
+      // Printed (A4 portrait is about 720 CSS px wide inside its margins).
+      await page.setViewportSize({ width: 720, height: 1000 });
+      await page.emulateMedia({ media: 'print' });
+      const printed = await overflowOf(page);
+      expect(printed.wider, printed.wider.join('\n')).toEqual([]);
+      expect((await page.pdf({ format: 'A4' })).byteLength).toBeGreaterThan(10_000);
     } finally {
       await browser.close();
     }

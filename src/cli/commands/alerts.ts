@@ -15,12 +15,16 @@ export const alertsCommand: Command = async (ctx) => {
       store, catalog, budgets: ctx.config.budgets, resolveWebhook: webhookResolver(ctx.env), nowMs: ctx.nowMs(), claimant: randomUUID(),
       ...(ctx.config.server.publicBaseUrl ? { link: `${ctx.config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` } : {}),
     });
+    if (ctx.flags.json) {
+      ctx.stdout.write(`${JSON.stringify({ statuses, result })}\n`);
+      return result.failed.length > 0 ? 1 : 0;
+    }
     if (statuses.length === 0) ctx.stdout.write('No budgets configured (add `budgets` to the config).\n');
     for (const s of statuses) {
       ctx.stdout.write(`${s.name} ${s.period}: actual ${usd(s.actualUsd)}, forecast ${usd(s.forecastUsd)} of ${usd(s.amountUsd)}; crossed: ${s.thresholdsCrossed.map((t) => `${t.kind} ${t.pct}%`).join(', ') || 'none'}\n`);
       for (const c of s.channels.filter((c) => c.state !== 'ok' && c.state !== 'never-used')) ctx.stdout.write(`  channel ${c.channel}: ${c.state}${c.detail ? ` (${c.detail})` : ''}\n`);
     }
-    ctx.stdout.write(`alerts: ${result.sent.length} sent, ${result.alreadySent.length} already sent, ${result.claimedByOther.length} held by another run, ${result.failed.length} failed (retried next run), ${result.dead.length} dead webhooks\n`);
+    ctx.stdout.write(`alerts: ${result.sent.length} sent, ${result.alreadySent.length} already sent, ${result.superseded.length} superseded by a higher threshold, ${result.claimedByOther.length} held by another run, ${result.failed.length} failed (retried next run), ${result.dead.length} dead webhooks\n`);
     for (const f of [...result.failed, ...result.dead]) ctx.stderr.write(`  ${f.key}: ${f.detail}\n`);
     return result.failed.length > 0 ? 1 : 0;
   } finally {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Catalog } from '../../catalog/catalog.js';
 import { analyzeStored } from '../../pipeline/analyze-run.js';
 import { instanceHourlyCostUsd } from '../../engine/cost.js';
@@ -5,6 +6,7 @@ import { RightsizeError } from '../../errors.js';
 import type { AnalysisResults, Store } from '../../store/store.js';
 import { openStore } from '../../store/open.js';
 import type { Command, CommandContext } from '../context.js';
+import { findingsCsv } from '../findings.js';
 import { renderSummary } from '../summary.js';
 
 /** Runs the engine over one stored snapshot and writes its results back, replacing earlier ones (idempotent). */
@@ -38,7 +40,11 @@ export async function printAnalysis(ctx: CommandContext, store: Store, catalog: 
     ctx.stdout.write(`${JSON.stringify({ snapshot: meta, recommendations: results.recommendations, plans: results.plans, skips: results.skips })}\n`);
     return;
   }
-  ctx.stdout.write(renderSummary({ meta, instances, monthlyCostUsdByInstance, ...results }));
+  if (ctx.flags.output === 'csv') {
+    ctx.stdout.write(findingsCsv(results.recommendations, instances));
+    return;
+  }
+  ctx.stdout.write(renderSummary({ meta, instances, monthlyCostUsdByInstance, ...results, width: ctx.width }));
 }
 
 /** Says so when the newest collection failed whole: the analysis is of the last good snapshot, not of that run. */
@@ -46,6 +52,11 @@ async function warnIfLastRunFailed(ctx: CommandContext, store: Store, snapshotId
   const { latestFailedRun } = await import('../../pipeline/failed-runs.js');
   const failed = await latestFailedRun(store);
   if (failed && failed.startedAt > finishedAt) ctx.stderr.write(`rightsize: the last collection (${failed.id}) failed in every scope; analyzing the last good snapshot, ${snapshotId}\n`);
+}
+
+/** Says where to find data when the store has no snapshot (the demo keeps its own store under `<dataDir>/demo`). */
+export function noSnapshotError(dataDir: string): RightsizeError {
+  return new RightsizeError(`no snapshot in ${dataDir}: run "rightsize collect" first (or "rightsize demo", then RIGHTSIZE_DATA_DIR=${path.join(dataDir, 'demo')} for the demo's store)`);
 }
 
 /** `rightsize analyze [--snapshot ID]`: analyze the latest (or given) snapshot in the configured store. */
@@ -56,7 +67,7 @@ export const analyzeCommand: Command = async (ctx) => {
   try {
     const latest = ctx.flags.snapshot ? undefined : await store.latestSnapshot();
     const snapshotId = ctx.flags.snapshot ?? latest?.id;
-    if (!snapshotId) throw new RightsizeError(`no snapshot in ${ctx.config.dataDir}: run "rightsize collect" first (or "rightsize demo" for the demo store)`);
+    if (!snapshotId) throw noSnapshotError(ctx.config.dataDir);
     if (latest) await warnIfLastRunFailed(ctx, store, latest.id, latest.finishedAt);
     const results = await analyzeAndStore(ctx, store, catalog, snapshotId, ctx.nowMs());
     await printAnalysis(ctx, store, catalog, results);

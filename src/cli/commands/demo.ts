@@ -6,6 +6,7 @@ import type { Command } from '../context.js';
 import { analyzeAndStore, printAnalysis } from './analyze.js';
 import { BudgetSchema } from '../../config.js';
 import { writeReportFiles } from './report.js';
+import { paragraph } from '../format.js';
 import { serveApi } from './serve.js';
 
 /**
@@ -43,7 +44,7 @@ export const demoCommand: Command = async (ctx) => {
     // The demo shows a budget even with none configured: one over the whole demo fleet, no Slack channel.
     const demoConfig = ctx.config.budgets.length > 0 ? ctx.config : { ...ctx.config, budgets: [BudgetSchema.parse({ name: 'demo-fleet', amountUsd: 450_000 })] };
     const reportFile = await writeReportFiles(ctx, store, catalog, demoConfig, dataDir);
-    (ctx.flags.json ? ctx.stderr : ctx.stdout).write(`\nWeekly report: ${reportFile} (open it in a browser; .md and .json beside it)\n`);
+    (ctx.flags.json || ctx.flags.output ? ctx.stderr : ctx.stdout).write(`\n${paragraph(`Weekly report: ${reportFile} (open it in a browser; .md and .json beside it)`, ctx.width)}\n`);
     if (!ctx.flags.serve) return 0;
     await serveApi({ ...ctx, config: demoConfig }, store, catalog);
     return 0;

@@ -27,7 +27,8 @@ export const pricesCommand: Command = async (ctx) => {
       (o) => scopesOutcome(o.scopes, 'regions').words,
       (o) => (o.written.length === 0 ? 'failed' : scopesOutcome(o.scopes).outcome),
     );
-    for (const s of out.scopes) ctx.stdout.write(`${s.cloud}/${s.account === 'prices' ? '' : `${s.account}/`}${s.region}: ${s.status}, ${s.instanceCount} types${s.message ? ` — ${s.message}` : ''}\n`);
+    if (ctx.flags.json) ctx.stdout.write(`${JSON.stringify({ scopes: out.scopes, written: out.written.length })}\n`);
+    else for (const s of out.scopes) ctx.stdout.write(`${s.cloud}/${s.account === 'prices' ? '' : `${s.account}/`}${s.region}: ${s.status}, ${s.instanceCount} types${s.message ? ` — ${s.message}` : ''}\n`);
     return out.written.length > 0 ? 0 : 1;
   } finally {
     clearInterval(heartbeat);

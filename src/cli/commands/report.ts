@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { RightsizeError } from '../../errors.js';
 import { writeWeeklyReport } from '../../report/weekly.js';
 import { openStore } from '../../store/open.js';
+import { noSnapshotError } from './analyze.js';
 import type { Store } from '../../store/store.js';
 import type { Command, CommandContext } from '../context.js';
 
@@ -32,9 +33,10 @@ export const reportCommand: Command = async (ctx, positionals) => {
   const store = await openStore(ctx.config, ctx.env);
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
-    if (isoWeek === undefined && !(await store.latestSnapshot())) throw new RightsizeError(`no snapshot in ${ctx.config.dataDir}: run "rightsize collect" first (or "rightsize demo" for the demo store)`);
+    if (isoWeek === undefined && !(await store.latestSnapshot())) throw noSnapshotError(ctx.config.dataDir);
     const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.flags.out ?? ctx.config.dataDir, isoWeek);
-    ctx.stdout.write(`Weekly report: ${file} (also .md and .json)\n`);
+    const base = file.slice(0, -'.html'.length);
+    ctx.stdout.write(ctx.flags.json ? `${JSON.stringify({ html: file, markdown: `${base}.md`, json: `${base}.json` })}\n` : `Weekly report: ${file} (also .md and .json)\n`);
     return 0;
   } finally {
     await store.close();

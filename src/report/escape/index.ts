@@ -1,3 +1,3 @@
-export { html, REPORT_CSP } from './html.js';
+export { html, REPORT_CSP, safeHref } from './html.js';
 export { mdCode, mdText } from './markdown.js';
 export { mrkdwn, slackPlain } from '../../notify/mrkdwn.js';
