@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
-/** Reads a file, gunzipping `.gz` files. */
+/** Reads a file, gunzipping `.gz` files; a missing input is one line naming it and the expected layout. */
 export function readGz(file: string): string {
-  const buf = readFileSync(file);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    console.error(`missing input ${file}: the shared data directory (first argument or RIGHTSIZE_SHARED_DATA) must hold pricing/{aws,gcp,azure}/… and traces/… as described in data/README.md`);
+    process.exit(2);
+  }
   return (file.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
 }
 
