@@ -60,6 +60,13 @@ function frontierSection(f: PolicyFrontier): string {
 }
 
 /** One self-contained HTML file: inline CSS and SVG, no scripts, viewable offline. */
+function trendHtml(r: WeeklyReport): string {
+  const t = r.trend;
+  if (t === null) return '<p>No snapshot from before this week to compare with.</p>';
+  const found = `<p>Savings found (USD per month): ${esc(usd(t.savingsFoundMonthlyUsd.thisWeek))} this week, ${esc(usd(t.savingsFoundMonthlyUsd.lastWeek))} in the last snapshot before it. Applied since then: ${t.realised.count} finding${t.realised.count === 1 ? '' : 's'}, ${esc(usd(t.realised.monthlySavingsUsd))} per month realised.</p>`;
+  return t.realised.items.length === 0 ? found : found + table(['instance', 'change applied', 'saves/month'], t.realised.items.map((i) => [i.displayName, i.change, usd(i.monthlySavingsUsd)]));
+}
+
 export function renderHtml(r: WeeklyReport): string {
   const s = r.spend;
   const change = signedPct(s.changePct);
@@ -83,6 +90,7 @@ ${partial ? `<p class="note partial-day">${esc(partial)}</p>` : ''}
 ${barChart('Recommendations by kind (count)', Object.entries(r.recommendations.byKind).sort().map(([k, n]) => ({ label: k, values: [n] })), ['recommendations']).replace(/\$/g, '')}
 ${r.recommendations.top.length === 0 ? '<p>No recommendation.</p>' : findingsTable(r.recommendations.top)}
 <p class="note">Savings are USD per month at the snapshot's prices. Risk 0/4 is safest: one point each for time over capacity, a sustained shortfall, thin or unvalidated evidence and a platform change (CPU architecture, GPU model or vendor); stopping an idle instance counts one. <code>rightsize explain &lt;id&gt;</code> lists the factors.</p>
+<h2>Week over week</h2>${trendHtml(r)}
 <h2>Right-sizing policy frontier</h2>
 ${frontierSection(r.policyFrontier)}
 <h2>Purchase plans</h2><p>${r.purchasePlans.pools} pools, ${r.purchasePlans.withCommitment} with a commitment: ${esc(usd(r.purchasePlans.allOnDemandMonthlyUsd))}/month all on-demand → ${esc(usd(r.purchasePlans.recommendedMonthlyUsd))}/month planned (USD per month).</p>

@@ -72,6 +72,10 @@ ${r.recommendations.source === 'computed' ? 'This week\'s snapshot was never ana
 
 Risk 0/4 is safest. Full ids, evidence and risk factors: \`rightsize explain RECOMMENDATION-ID\` or \`GET /v1/recommendations/RECOMMENDATION-ID\`.
 
+## Week over week
+
+${r.trend === null ? 'No snapshot from before this week to compare with.' : `Savings found (USD per month): ${usd(r.trend.savingsFoundMonthlyUsd.thisWeek)} this week, ${usd(r.trend.savingsFoundMonthlyUsd.lastWeek)} in the last snapshot before it. Applied since then: ${r.trend.realised.count} finding${r.trend.realised.count === 1 ? '' : 's'}, ${usd(r.trend.realised.monthlySavingsUsd)} per month realised.${r.trend.realised.items.length === 0 ? '' : `\n\n${table(['instance', 'change applied', 'saves/month'], r.trend.realised.items.map((i) => [i.displayName, i.change, ours(usd(i.monthlySavingsUsd))]))}`}`}
+
 ## Right-sizing policy frontier
 
 ${frontierSection(r.policyFrontier)}

@@ -46,6 +46,16 @@ export interface WeeklyReport {
     byKind: Record<string, number>;
     top: TopRecommendation[];
   };
+  /**
+   * Week over week, against the last snapshot before the week began: savings found then and now, and the findings
+   * of then that were applied since (the instance now runs the recommended type, or an idle one no longer runs).
+   * Null without a snapshot from before the week.
+   */
+  trend: {
+    previousSnapshotId: string;
+    savingsFoundMonthlyUsd: { thisWeek: number; lastWeek: number };
+    realised: { count: number; monthlySavingsUsd: number; items: { instanceId: string; displayName: string; change: string; monthlySavingsUsd: number }[] };
+  } | null;
   /** Walk-forward validation of the candidate right-sizing policies on the snapshot's own history. */
   policyFrontier: PolicyFrontier;
   purchasePlans: { pools: number; withCommitment: number; allOnDemandMonthlyUsd: number; recommendedMonthlyUsd: number; top: { pool: string; commitments: string; monthlySavingsUsd: number }[] };
@@ -156,6 +166,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     for (const s of results.skips) skipsByReason[s.reason] = (skipsByReason[s.reason] ?? 0) + 1;
     utilization = await fleetUtilization(store, catalog, latest.id, config.report.gpuTargetUtilizationPct);
   }
+  const trend = latest ? await weekOverWeek(store, catalog, config, metas, latest, weekStartMs, rec.monthlySavingsUsd) : null;
   const budgets = await budgetStatuses({ store, catalog, budgets: config.budgets, nowMs });
   const policyFrontier = await policyFrontierFor({ store, catalog, settings: config.engine, snapshotId: latest?.id });
   return {
@@ -181,10 +192,36 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     fleetWindow: latest ? { start: new Date(latest.windowStartMs).toISOString(), end: new Date(latest.windowEndMs).toISOString(), days: r2((latest.windowEndMs - latest.windowStartMs) / DAY_MS) } : null,
     utilization,
     recommendations: rec,
+    trend,
     policyFrontier,
     purchasePlans: plans,
     budgets,
     dataQuality: { scopes: (latest?.scopes ?? []).filter((s) => s.status !== 'ok').map((s) => ({ cloud: s.cloud, account: s.account, region: s.region, status: s.status, ...(s.message ? { message: s.message } : {}) })), skipsByReason, unpricedInstances: unpriced },
+  };
+}
+
+/** Savings found last week and this, and last week's findings applied since (see WeeklyReport['trend']). */
+async function weekOverWeek(store: Store, catalog: Catalog, config: Config, metas: readonly SnapshotMeta[], latest: SnapshotMeta, weekStartMs: number, foundNowUsd: number): Promise<WeeklyReport['trend']> {
+  const previous = metas.filter((m) => m.id !== latest.id && Date.parse(m.finishedAt) < weekStartMs).at(-1);
+  if (!previous) return null;
+  const then = await resultsOf(store, catalog, config, previous);
+  const now = new Map((await store.instances(latest.id)).map((i) => [i.id, i]));
+  const applied = then.recommendations.filter((r) => {
+    const inst = now.get(r.instanceId);
+    return r.action === 'stop' ? inst === undefined || inst.state !== 'running' : inst !== undefined && inst.type === r.recommendedType;
+  });
+  const positive = (xs: readonly { monthlySavingsUsd: number }[]) => r2(xs.reduce((a, r) => a + Math.max(0, r.monthlySavingsUsd), 0));
+  return {
+    previousSnapshotId: previous.id,
+    savingsFoundMonthlyUsd: { thisWeek: foundNowUsd, lastWeek: positive(then.recommendations) },
+    realised: {
+      count: applied.length,
+      monthlySavingsUsd: positive(applied),
+      items: applied.slice(0, 10).map((r) => {
+        const name = now.get(r.instanceId)?.name?.trim();
+        return { instanceId: r.instanceId, displayName: name || shortId(r.instanceId), change: `${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType}`, monthlySavingsUsd: r.monthlySavingsUsd };
+      }),
+    },
   };
 }
 

@@ -240,7 +240,7 @@ describe('weekly report', () => {
       const dots = page.locator('svg.frontier circle.policy');
       expect(await dots.count()).toBe(CANDIDATE_POLICIES.length);
       for (let i = 0; i < CANDIDATE_POLICIES.length; i++) expect((await dots.nth(i).boundingBox())?.width).toBeGreaterThan(0);
-      expect(await page.locator('h2').allInnerTexts()).toEqual(['Spend', 'Fleet utilization', 'Top recommendations', 'Right-sizing policy frontier', 'Purchase plans', 'Budgets', 'Data quality']);
+      expect(await page.locator('h2').allInnerTexts()).toEqual(['Spend', 'Fleet utilization', 'Top recommendations', 'Week over week', 'Right-sizing policy frontier', 'Purchase plans', 'Budgets', 'Data quality']);
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
     } finally {
