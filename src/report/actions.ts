@@ -9,6 +9,9 @@ export interface FindingTarget {
   region: string;
   zone?: string;
   name?: string;
+  /** The change: resize to `recommendedType`, or stop. */
+  action?: 'resize' | 'stop';
+  recommendedType?: string | null;
 }
 
 /** "What to do" for one finding: where to look in the cloud's console, the CLI command and the API link. */
@@ -19,6 +22,11 @@ export interface FindingActions {
   cli: string;
   /** The API path of the full recommendation (evidence, backtest, cross-cloud alternatives). */
   api: string;
+  /**
+   * The cloud's own CLI command that applies the change (a resize stops and starts the VM on AWS and GCP); absent
+   * when the cloud needs what the finding lacks (a GCP zone or name). Every value is one shell word.
+   */
+  change?: string;
 }
 
 const enc = encodeURIComponent;
@@ -46,13 +54,38 @@ const CONSOLE: Record<Cloud, (t: FindingTarget) => string> = {
   azure: (t) => `https://portal.azure.com/#resource${t.instanceId.startsWith('/') ? t.instanceId.split('/').map(enc).join('/') : `/${enc(t.instanceId)}`}/overview`,
 };
 
-/** The console link, the `rightsize explain` command and the API path for one finding. */
+/** The console link, the `rightsize explain` command, the API path and the cloud CLI change for one finding. */
 export function findingActions(t: FindingTarget): FindingActions {
+  const change = changeCommand(t);
   return {
     consoleUrl: CONSOLE[t.cloud](t),
     cli: `rightsize explain ${shellQuote(t.recommendationId)}`,
     api: `/v1/recommendations/${enc(t.recommendationId)}`,
+    ...(change ? { change } : {}),
   };
+}
+
+/** The cloud CLI command that applies a finding: `aws ec2`, `gcloud compute instances`, `az vm`. */
+function changeCommand(t: FindingTarget): string | undefined {
+  const q = shellQuote;
+  const stop = t.action === 'stop';
+  if (!stop && !t.recommendedType) return undefined;
+  const type = q(t.recommendedType ?? '');
+  switch (t.cloud) {
+    case 'aws': {
+      const at = `--region ${q(t.region)}`;
+      if (stop) return `aws ec2 stop-instances --instance-ids ${q(t.instanceId)} ${at}`;
+      return `aws ec2 stop-instances --instance-ids ${q(t.instanceId)} ${at} && aws ec2 wait instance-stopped --instance-ids ${q(t.instanceId)} ${at} && aws ec2 modify-instance-attribute --instance-id ${q(t.instanceId)} --instance-type Value=${type} ${at} && aws ec2 start-instances --instance-ids ${q(t.instanceId)} ${at}`;
+    }
+    case 'gcp': {
+      if (!t.name || !t.zone) return undefined;
+      const at = `--zone ${q(t.zone)} --project ${q(t.account)}`;
+      if (stop) return `gcloud compute instances stop ${q(t.name)} ${at}`;
+      return `gcloud compute instances stop ${q(t.name)} ${at} && gcloud compute instances set-machine-type ${q(t.name)} --machine-type ${type} ${at} && gcloud compute instances start ${q(t.name)} ${at}`;
+    }
+    case 'azure':
+      return stop ? `az vm deallocate --ids ${q(t.instanceId)}` : `az vm resize --ids ${q(t.instanceId)} --size ${type}`;
+  }
 }
 
 /** A value as one POSIX shell word: bare when it is only safe characters, else single-quoted. */

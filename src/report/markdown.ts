@@ -26,7 +26,7 @@ function todo(t: TopRecommendation): Ours {
   const consolePart = console === undefined ? mdText(`${t.cloud} console`) : `[${mdText(`${t.cloud} console`)}](${destination(console)})`;
   const apiPart = api === undefined ? mdText('API') : `[API](${destination(api)})`;
   // The command as text, not a code span: GFM splits a table cell at a `|` even inside a code span.
-  return ours(`${consolePart} · ${apiPart} · ${mdText(t.actions.cli)}`);
+  return ours(`${consolePart} · ${apiPart} · ${mdText(t.actions.cli)}${t.actions.change ? ` · ${mdText(t.actions.change)}` : ''}`);
 }
 
 /** Each channel and its delivery state; a dead or unset webhook shows its reason. */

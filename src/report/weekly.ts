@@ -151,7 +151,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
       top: items.slice(0, 10).map((r) => {
         const inst = byId.get(r.instanceId);
         const name = inst?.name?.trim();
-        const target = { recommendationId: r.id, instanceId: r.instanceId, cloud: r.cloud, account: r.account, region: r.region, ...(inst?.zone ? { zone: inst.zone } : {}), ...(name ? { name } : {}) };
+        const target = { recommendationId: r.id, instanceId: r.instanceId, cloud: r.cloud, account: r.account, region: r.region, ...(inst?.zone ? { zone: inst.zone } : {}), ...(name ? { name } : {}), action: r.action, recommendedType: r.recommendedType };
         return { id: r.id, instanceId: r.instanceId, displayName: name || shortId(r.instanceId), shortId: shortId(r.instanceId), cloud: r.cloud, account: r.account, region: r.region, kind: r.kind, change: `${r.currentType} → ${r.action === 'stop' ? 'stop' : r.recommendedType}`, monthlySavingsUsd: r.monthlySavingsUsd, risk: r.risk, hoursSaturated: r.backtest.hoursSaturated, actions: findingActions(target) };
       }),
     };

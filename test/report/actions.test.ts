@@ -36,3 +36,23 @@ describe('what to do per finding', () => {
     expect(shortId('a'.repeat(10) + 'b'.repeat(30))).toHaveLength(22);
   });
 });
+
+describe("the cloud CLI change per finding", () => {
+  it('resizes or stops with the cloud\'s own CLI, every value one shell word', () => {
+    expect(findingActions({ recommendationId: 'r', instanceId: 'i-0abc', cloud: 'aws', account: '1', region: 'us-east-1', action: 'resize', recommendedType: 'm7a.large' }).change).toBe(
+      'aws ec2 stop-instances --instance-ids i-0abc --region us-east-1 && aws ec2 wait instance-stopped --instance-ids i-0abc --region us-east-1 && aws ec2 modify-instance-attribute --instance-id i-0abc --instance-type Value=m7a.large --region us-east-1 && aws ec2 start-instances --instance-ids i-0abc --region us-east-1',
+    );
+    expect(findingActions({ recommendationId: 'r', instanceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm 1', cloud: 'azure', account: 's', region: 'eastus', action: 'resize', recommendedType: 'Standard_D2as_v5' }).change).toBe(
+      "az vm resize --ids '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm 1' --size Standard_D2as_v5",
+    );
+    expect(findingActions({ recommendationId: 'r', instanceId: '123', cloud: 'gcp', account: 'proj', region: 'us-central1', zone: 'us-central1-a', name: 'web-1', action: 'stop', recommendedType: null }).change).toBe('gcloud compute instances stop web-1 --zone us-central1-a --project proj');
+    // GCP without a zone or name cannot be addressed: no command rather than a wrong one.
+    expect(findingActions({ recommendationId: 'r', instanceId: '123', cloud: 'gcp', account: 'proj', region: 'us-central1', action: 'resize', recommendedType: 'e2-standard-2' }).change).toBeUndefined();
+  });
+
+  it('a hostile id or type stays one quoted word', () => {
+    const change = findingActions({ recommendationId: 'r', instanceId: "i-1'; rm -rf / #", cloud: 'aws', account: '1', region: 'us-east-1', action: 'resize', recommendedType: '$(curl evil)' }).change ?? '';
+    expect(change).toContain(`--instance-ids 'i-1'\\''; rm -rf / #'`);
+    expect(change).toContain(`Value='$(curl evil)'`);
+  });
+});

@@ -196,9 +196,10 @@ describe('weekly report', () => {
       expect(t.actions.api).toBe(`/v1/recommendations/${encodeURIComponent(t.id)}`);
       expect(out.html).toContain(`<a href="${t.actions.api}">`);
     }
-    // No full Azure resource id is shown as text: only in title attributes, links and the CLI command.
+    // No full Azure resource id is shown as text: only in title attributes, links and the two commands.
     const text = out.html.replace(/<[^>]*>/g, ' ');
-    expect(text.split(azure.instanceId).length - 1).toBe(1); // the `rightsize explain` command
+    expect(text.split(azure.instanceId).length - 1).toBe(2); // `rightsize explain` and `az vm …`
+    expect(text).toMatch(/az vm (resize|deallocate) --ids/);
   });
 
   it('builds a past week from the last snapshot of that week, analyzed for the report (the demo\'s history holds no series)', () => {
