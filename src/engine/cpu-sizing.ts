@@ -1,7 +1,7 @@
 import { saturationOf, type Saturation } from './saturation.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
 import { HOUR_MS, type UtilizationSeries } from '../domain/utilization.js';
-import { summarize } from './summary.js';
+import { PERCENTILE_Q, summarize } from './summary.js';
 import { type ExceedanceCurve, exceedanceCurve, requiredCapacityPct, type SpikeModel } from './within-hour.js';
 
 /** Hourly Average and Maximum of one dimension and the hours [from, to) to read; index 0 is at startMs. */
@@ -22,7 +22,8 @@ export function hourlyWindow(s: Pick<UtilizationSeries, 'mean' | 'max' | 'startM
   return { mean: s.mean, max: s.max, from, to: Math.max(from, to), startMs: s.startMs };
 }
 
-export const PERCENTILE_RANK = { p90: 0.9, p95: 0.95, p99: 0.99, 'p99.5': 0.995, max: 1 } as const;
+/** The settings' percentile names and their ranks (the summary's, under the names the settings use). */
+export const PERCENTILE_RANK = { p90: PERCENTILE_Q.p90, p95: PERCENTILE_Q.p95, p99: PERCENTILE_Q.p99, 'p99.5': PERCENTILE_Q.p995, max: PERCENTILE_Q.max } as const;
 
 /** How the CPU demand was found; every path's capacity is a percent of the current type's CPU capacity. */
 export interface CpuSizing {

@@ -6,10 +6,9 @@ import type { UtilizationSeries } from '../domain/utilization.js';
 import { HOUR_MS } from '../domain/utilization.js';
 import { hourlyCostUsd } from './cost.js';
 import { hourlyWindow } from './cpu-sizing.js';
-import { validationInputOf } from './rightsize.js';
 import { settingsFor } from './scope.js';
 import type { EngineSettings } from './settings.js';
-import { CANDIDATE_POLICIES, chooseAuto, foldsOf, type PolicyCandidate, type PolicyScore, PolicyScoreboard, validateInstance, withPolicy } from './validation.js';
+import { CANDIDATE_POLICIES, chooseAuto, foldsOf, type PolicyCandidate, type PolicyScore, PolicyScoreboard, validateInstance, validationInputOf, withPolicy } from './validation.js';
 
 export type SeriesGroups = Iterable<{ instanceId: string; series: UtilizationSeries[] }> | AsyncIterable<{ instanceId: string; series: UtilizationSeries[] }>;
 

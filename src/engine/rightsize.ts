@@ -4,7 +4,6 @@ import type { Instance } from '../domain/instance.js';
 import { IGNORE_TAG } from '../domain/instance.js';
 import type { Backtest, Recommendation, RecommendationKind, Skip, SkipReason } from '../domain/recommendation.js';
 import type { Metric, UtilizationSeries, UtilizationSummary } from '../domain/utilization.js';
-import { HOUR_MS } from '../domain/utilization.js';
 import { backtest } from './backtest.js';
 import { cheapestFit } from './candidates.js';
 import { hourlyCostUsd } from './cost.js';
@@ -12,9 +11,9 @@ import { crossCloudAlternatives } from './cross-cloud.js';
 import { creditedPerf, demandOf, fitOf } from './demand.js';
 import { riskOf } from './risk.js';
 import { cpuHeadroomPct, type EngineSettings } from './settings.js';
-import { type CpuSizing, type HourlyWindow, hourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
+import { type CpuSizing, hourlyWindow, sizeCpu, spikeModelOf } from './cpu-sizing.js';
 import { saturationOf } from './saturation.js';
-import { foldsOf, validateInstance, type ValidationInput } from './validation.js';
+import { foldsOf, validateInstance, validationInputOf } from './validation.js';
 import { exceedanceCurve, requiredCapacityPct } from './within-hour.js';
 import { summarize } from './summary.js';
 
@@ -87,9 +86,10 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   const memSaturation = memWindow ? saturationOf(memWindow.mean, memWindow.from, memWindow.to, settings.memSaturatedPct, settings, memWindow.startMs) : undefined;
 
   // GPU use is sized like CPU: the within-hour model at the risk budget, so a one-minute burst does not buy a GPU.
+  const gpuWindow = summaries.gpu && byMetric.gpu ? hourlyWindow(byMetric.gpu, input.windowStartMs, input.windowEndMs) : undefined;
   let gpuUtilPct: number | undefined;
-  if (settings.gpuSizing === 'risk' && summaries.gpu && byMetric.gpu) {
-    const g = hourlyWindow(byMetric.gpu, input.windowStartMs, input.windowEndMs);
+  if (settings.gpuSizing === 'risk' && summaries.gpu && gpuWindow) {
+    const g = gpuWindow;
     gpuUtilPct = requiredCapacityPct(exceedanceCurve(g.mean, g.max, g.from, g.to, spikeModelOf(settings), summaries.gpu.max), settings.riskBudgetPct / 100);
   }
   const demand = demandOf(
@@ -166,12 +166,11 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   }
   // GPU work is throughput: an hour whose GPU use would not fit the new GPUs runs longer, so it counts as a shortfall.
   let gpuOverHours = 0;
-  const gpuSeries = summaries.gpu ? byMetric.gpu : undefined;
-  if (afterType && gpuSeries && type.gpu) {
+  if (afterType && gpuWindow && type.gpu) {
     const relNow = catalog.gpuModel(type.gpu.model)?.relThroughput ?? 1;
     const relAfter = afterType.gpu ? (catalog.gpuModel(afterType.gpu.model)?.relThroughput ?? 1) : 0;
     const factor = relAfter === 0 ? Number.POSITIVE_INFINITY : (type.gpu.count * relNow) / ((afterType.gpu?.count ?? 1) * relAfter);
-    const g = hourlyWindow(gpuSeries, input.windowStartMs, input.windowEndMs);
+    const g = gpuWindow;
     for (let h = g.from; h < g.to; h++) {
       const v = g.max[h] as number;
       if (v === v && v > 0 && v * factor > 100 + 1e-9) gpuOverHours++;
@@ -301,10 +300,6 @@ export function rightsizeInstance(input: RightsizeInput): RightsizeResult {
   return { outcome: 'recommendation', recommendation, afterType };
 }
 
-/** What validation needs of one instance: its windows, its floor (minVcpu) and its cost. */
-export function validationInputOf(cpu: HourlyWindow, mem: HourlyWindow | undefined, type: InstanceType, settings: EngineSettings, monthlyCostUsd: number): ValidationInput {
-  return { cpu, ...(mem ? { mem } : {}), floorPct: (Math.min(settings.minVcpu, type.vcpu) / type.vcpu) * 100, monthlyCostUsd };
-}
 
 /** Drops undefined fields so evidence stores and serializes cleanly. */
 function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {

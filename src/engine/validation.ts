@@ -1,3 +1,4 @@
+import type { InstanceType } from '../domain/instance-type.js';
 import { HOUR_MS } from '../domain/utilization.js';
 import { type HourlyWindow, maxPercentilePct, PERCENTILE_RANK, spikeModelOf } from './cpu-sizing.js';
 import { digestOf, quantile } from './summary.js';
@@ -287,4 +288,9 @@ export function chooseAuto(scores: readonly PolicyScore[]): PolicyScore | undefi
 /** The scope's settings with a candidate policy laid over them (policy fixed, so it is not chosen again). */
 export function withPolicy(settings: EngineSettings, policy: PolicyCandidate): EngineSettings {
   return { ...settings, ...policy.settings, policy: 'fixed' };
+}
+
+/** What validation needs of one instance: its windows, its floor (minVcpu) and its cost. */
+export function validationInputOf(cpu: HourlyWindow, mem: HourlyWindow | undefined, type: InstanceType, settings: EngineSettings, monthlyCostUsd: number): ValidationInput {
+  return { cpu, ...(mem ? { mem } : {}), floorPct: (Math.min(settings.minVcpu, type.vcpu) / type.vcpu) * 100, monthlyCostUsd };
 }

@@ -23,12 +23,17 @@ export interface SpikeModel {
 /** A spread narrower than this is a step at the mean (a slope of 1 / spread would swamp every other hour's sum). */
 const MIN_SPREAD_PCT = 1e-6;
 
+/** An hour's modeled 5-minute peak U: the model's bound, never above the hourly max (NaN = not reported), never below the mean. */
+function peakOf(m: number, maxPct: number, model: SpikeModel): number {
+  let u = m * model.peakToMean + model.peakFloorPct;
+  if (maxPct === maxPct && maxPct < u) u = maxPct;
+  return u < m + MIN_SPREAD_PCT ? m : u;
+}
+
 /** Share (0–1) of one hour's 5-minute intervals whose demand exceeds `capPct`. NaN max = not reported. */
 export function hourExceedance(meanPct: number, maxPct: number, capPct: number, model: SpikeModel): number {
   const m = meanPct;
-  let u = m * model.peakToMean + model.peakFloorPct;
-  if (maxPct === maxPct && maxPct < u) u = maxPct;
-  if (u < m + MIN_SPREAD_PCT) u = m;
+  const u = peakOf(m, maxPct, model);
   if (capPct >= u) return 0;
   if (u <= 2 * m) {
     const lo = 2 * m - u;
@@ -80,13 +85,9 @@ export function exceedanceCurve(mean: Float32Array, max: Float32Array, from: num
   }
   let top = 0;
   for (let h = start; h < end; h++) {
-    let m = mean[h] as number;
+    const m = mean[h] as number;
     if (m !== m) continue;
-    if (m < 0) m = 0;
-    let u = m * model.peakToMean + model.peakFloorPct;
-    const x = h < max.length ? (max[h] as number) : Number.NaN;
-    if (x === x && x < u) u = x;
-    if (u < m + MIN_SPREAD_PCT) u = m;
+    const u = peakOf(m < 0 ? 0 : m, h < max.length ? (max[h] as number) : Number.NaN, model);
     if (u > top) top = u;
   }
   return accumulate(mean, max, start, end, model, top, false) as ExceedanceCurve;
@@ -113,10 +114,7 @@ function accumulate(mean: Float32Array, max: Float32Array, start: number, end: n
     let m = mean[h] as number;
     if (m !== m) continue;
     if (m < 0) m = 0;
-    let u = m * model.peakToMean + model.peakFloorPct;
-    const x = h < max.length ? (max[h] as number) : Number.NaN;
-    if (x === x && x < u) u = x;
-    if (u < m + MIN_SPREAD_PCT) u = m;
+    const u = peakOf(m, h < max.length ? (max[h] as number) : Number.NaN, model);
     if (bounded && u > top) return undefined;
     n++;
     let gU = Math.ceil(u * inv); // first grid point at or above U: 0 from there

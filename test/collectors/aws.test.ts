@@ -1,27 +1,15 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectAwsScope, queriesPerCall } from '../../src/collectors/aws/collect.js';
-import { startAwsWireServer } from '../helpers/aws-wire-server.js';
+import { useAwsWireServers } from '../helpers/aws-wire-servers.js';
 import type { FakeInstance } from '../helpers/aws-wire-server.js';
 
 const H = 3_600_000;
 const END = Date.UTC(2026, 10, 20, 0);
 const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
-let servers: Awaited<ReturnType<typeof startAwsWireServer>>[] = [];
-afterEach(async () => {
-  for (const s of servers) {
-    expect(s.unexpected).toEqual([]); // the server fails the test on any request it did not expect
-    await s.close();
-  }
-  servers = [];
-});
-
-async function server(options: Parameters<typeof startAwsWireServer>[0]) {
-  const s = await startAwsWireServer(options);
-  servers.push(s);
-  return s;
-}
+// Every server started is checked for unexpected requests (the test fails on any) and closed after each test.
+const server = useAwsWireServers();
 
 const clients = (url: string, region: string) => ({
   ec2: new EC2Client({ endpoint: url, region, credentials, maxAttempts: 3 }),

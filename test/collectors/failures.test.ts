@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientFactory } from '../../src/collectors/aws/clients.js';
 import { collectAwsScope } from '../../src/collectors/aws/collect.js';
 import { azureCollector } from '../../src/collectors/azure/collector.js';
@@ -12,26 +12,15 @@ import type { CloudCollector } from '../../src/collectors/run.js';
 import { ConfigSchema } from '../../src/config.js';
 import type { Snapshot } from '../../src/domain/snapshot.js';
 import { closedPort } from '../helpers/blackhole.js';
-import { startAwsWireServer } from '../helpers/aws-wire-server.js';
+import { useAwsWireServers } from '../helpers/aws-wire-servers.js';
 
 const H = 3_600_000;
 const END = Date.UTC(2026, 10, 20, 0);
 const WINDOW = { startMs: END - 48 * H, endMs: END };
 const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
 const fast = { connectMs: 500, requestMs: 2_000, scopeMs: 20_000, heartbeatMs: 0 };
-let servers: Awaited<ReturnType<typeof startAwsWireServer>>[] = [];
-afterEach(async () => {
-  for (const s of servers) {
-    expect(s.unexpected).toEqual([]);
-    await s.close();
-  }
-  servers = [];
-});
-async function server(options: Parameters<typeof startAwsWireServer>[0]) {
-  const s = await startAwsWireServer(options);
-  servers.push(s);
-  return s;
-}
+// Every server started is checked for unexpected requests (the test fails on any) and closed after each test.
+const server = useAwsWireServers();
 const clients = (url: string) => ({ ec2: new EC2Client({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 2 }), cloudwatch: new CloudWatchClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 2 }) });
 
 // The SDKs' default credential chains read the process environment: strip every credential source this file's worker
