@@ -6,3 +6,4 @@ export * from './utilization.js';
 export * from './snapshot.js';
 export * from './recommendation.js';
 export * from './purchase-plan.js';
+export * from './spend.js';

@@ -1,0 +1,19 @@
+import type { SpendImport, SpendRow } from '../../domain/spend.js';
+
+/**
+ * The spend ledger of record: daily bill lines with where they came from. One interface, two implementations
+ * (SQLite embedded, DynamoDB+S3 deployed), both held to test/store/spend-ledger-contract.ts.
+ */
+export interface SpendLedger {
+  /**
+   * Replaces every row of (`meta.datasetId`, `meta.billingPeriod`) with `rows` and records `meta`, atomically:
+   * readers see the old period or the new one, never a mix. Re-importing a rewritten export is idempotent.
+   */
+  replacePeriod(meta: SpendImport, rows: readonly SpendRow[]): Promise<void>;
+  /** Rows whose day lies in [fromDay, toDay] (YYYY-MM-DD, inclusive), every dataset. */
+  rowsBetween(fromDay: string, toDay: string): Promise<SpendRow[]>;
+  /** Every import on record, newest first. */
+  listImports(): Promise<SpendImport[]>;
+  /** Removes a dataset's period (rows and record); returns whether it existed. */
+  deletePeriod(datasetId: string, billingPeriod: string): Promise<boolean>;
+}
