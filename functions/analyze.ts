@@ -16,13 +16,14 @@ const AnalyzeMessageSchema = z.object({ snapshotId: z.string().min(1) });
 const STALE_RUN_MS = 2 * 3_600_000;
 
 export async function handler(event: unknown): Promise<SqsBatchResponse | { finalized: string[]; analyzed: string[] }> {
-  const { config, catalog, store, env } = await runtime();
+  const { config, catalog, store, env, ledger: openLedger } = await runtime();
+  const bill = { ledger: await openLedger(), billing: config.billing };
   if (isSqsEvent(event)) {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
       try {
         const { snapshotId } = AnalyzeMessageSchema.parse(JSON.parse(record.body));
-        const results = await analyzeStored({ store, catalog, settings: config.engine, snapshotId, nowMs: Date.now() });
+        const results = await analyzeStored({ store, catalog, settings: config.engine, snapshotId, nowMs: Date.now(), bill });
         console.log(JSON.stringify({ msg: 'analyze', snapshotId, recommendations: results.recommendations.length, skips: results.skips.length, plans: results.plans.length }));
       } catch (err) {
         console.log(JSON.stringify({ msg: 'analyze failed', messageId: record.messageId, error: (err as Error).message }));
@@ -37,7 +38,7 @@ export async function handler(event: unknown): Promise<SqsBatchResponse | { fina
   const analyzed: string[] = [];
   const latest = await store.latestSnapshot();
   if (latest && !(await isAnalyzed(store, latest.id))) {
-    await analyzeStored({ store, catalog, settings: config.engine, snapshotId: latest.id, nowMs });
+    await analyzeStored({ store, catalog, settings: config.engine, snapshotId: latest.id, nowMs, bill });
     analyzed.push(latest.id);
   }
   console.log(JSON.stringify({ msg: 'analyze (scheduled)', finalized, analyzed, pending: runs.filter((r) => r.outcome !== 'finalized') }));

@@ -13,7 +13,8 @@ type LambdaHandler = ReturnType<typeof handle>;
 let built: Promise<LambdaHandler> | undefined;
 
 async function build(): Promise<LambdaHandler> {
-  const { config, catalog, store } = await runtime();
+  const { config, catalog, store, ledger: openLedger } = await runtime();
+  const ledger = await openLedger();
   return handle(
     createApp({
       store,
@@ -21,7 +22,8 @@ async function build(): Promise<LambdaHandler> {
       advise: (request) => adviseInstances(request, catalog, config.engine),
       settings: config.engine,
       // Budget status computed once per snapshot and kept in the store, shared by every container.
-      budgets: storedBudgetStatusSource({ store, catalog, budgets: config.budgets, nowMs: Date.now }),
+      budgets: storedBudgetStatusSource({ store, catalog, budgets: config.budgets, nowMs: Date.now, ledger }),
+      ledger,
       responseCacheBytes: config.server.responseCacheBytes,
       // Lambda is reachable from outside: never without tokens (with none configured every /v1 request gets 401).
       auth: { tokenSha256: config.auth.tokenSha256 },

@@ -8,9 +8,9 @@ import { postToSlack } from '../src/notify/slack.js';
 import { writeWeeklyReport } from '../src/report/weekly.js';
 
 export async function handler(): Promise<{ isoWeek: string; keys: string[]; slack: string }> {
-  const { config, catalog, store, env } = await runtime();
+  const { config, catalog, store, env, ledger } = await runtime();
   const link = config.server.publicBaseUrl ? `${config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` : undefined;
-  const out = await writeWeeklyReport({ store, catalog, config, nowMs: Date.now(), ...(link ? { link } : {}) });
+  const out = await writeWeeklyReport({ store, catalog, config, nowMs: Date.now(), ledger: await ledger(), ...(link ? { link } : {}) });
   let slack = 'not configured';
   if (config.report.slackWebhook) {
     const url = await webhookResolver(env)(config.report.slackWebhook);

@@ -23,6 +23,7 @@ export const FUNCTIONS = {
   alerts: 'alerts.ts',
   weeklyReport: 'weekly-report.ts',
   refreshPrices: 'refresh-prices.ts',
+  importBill: 'import-bill.ts',
 } as const;
 
 const noSqlite: Plugin = {

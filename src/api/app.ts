@@ -24,6 +24,8 @@ import { securityHeaders } from './security-headers.js';
 import { RecommendationSummarySchema, summarizeRecommendation } from './recommendation-summary.js';
 import { healthzRoutes } from './routes/healthz.js';
 import { policyEvaluationRoutes } from './routes/policy-evaluation.js';
+import { spendRoutes } from './routes/spend.js';
+import type { SpendLedger } from '../store/spend/spend-ledger.js';
 import type { BudgetStatus } from './schemas.js';
 import {
   AdviceBody, BudgetStatusSchema, CursorErrorResponses, ErrorResponses, IdParam, InstancesQuery, IsoWeekParam, JsonObject, NameParam, NoQuery, PageOf, PageQuery, PoolParam, PricesQuery, SnapshotQuery,
@@ -37,6 +39,8 @@ export interface AppDeps {
   /** Engine settings for /v1/policy-evaluation (the configured `engine`); default: the engine's defaults. */
   settings?: EngineSettings;
   budgets?: { list(): Promise<BudgetStatus[]>; get(name: string): Promise<BudgetStatus | undefined> };
+  /** The spend ledger (imported bills) behind /v1/spend; absent: /v1/spend answers 404 with how to import one. */
+  ledger?: SpendLedger;
   auth: AuthOptions;
   cors?: { origins: string[] };
   bodyLimitBytes?: number;
@@ -306,6 +310,8 @@ export function createApp(deps: AppDeps) {
     return c.json(status, 200);
   });
 
+  if (deps.ledger) app.route('/', spendRoutes({ ledger: deps.ledger, nowMs: deps.nowMs ?? Date.now }));
+  else for (const path of ['/v1/spend', '/v1/spend/imports']) app.get(path, (c) => problem(c, 404, 'no spend ledger: import a bill first (rightsize billing import <path|s3://…>)'));
   app.route('/', policyEvaluationRoutes({ store: deps.store, catalog: deps.catalog, settings: deps.settings ?? defaultEngineSettings() }));
 
   const sendReport = async (c: Context, isoWeek: string, format: keyof typeof REPORT_TYPES) => {

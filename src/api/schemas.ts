@@ -96,6 +96,15 @@ export const BudgetStatusSchema = z
     topDrivers: z.array(z.object({ instanceId: z.string(), name: z.string().optional(), cloud: z.string(), account: z.string(), region: z.string(), type: z.string(), usd: z.number() })).optional(),
     /** Delivery state of each Slack channel (named by its secret reference, never the URL). */
     channels: z.array(z.object({ channel: z.string(), state: z.string(), detail: z.string().optional(), atMs: z.number().optional() })).optional(),
+    basis: z.enum(['billed', 'amortized', 'modeled']).optional().openapi({ description: 'what actualUsd and forecastUsd count: the imported bill (billed or amortized) or the modeled estimate' }),
+    requestedBasis: z.enum(['billed', 'amortized', 'modeled']).optional().openapi({ description: 'the budget\'s configured basis; differs from basis while no imported bill covers the budget' }),
+    basisNote: z.string().optional(),
+    billDataThrough: z.string().optional().openapi({ description: 'the imported bill is complete up to this instant (bills arrive a day or two late); the forecast runs from here' }),
+    modeled: z.object({ actualUsd: z.number(), forecastUsd: z.number() }).optional().openapi({ description: 'the modeled estimate (running instances × catalog prices) beside the bill' }),
+    reconciliation: z
+      .object({ billUsd: z.number(), explainedByInstancesUsd: z.number(), explainedPct: z.number().nullable(), modeledUsd: z.number() })
+      .optional()
+      .openapi({ description: 'how much of the period\'s bill the instances Rightsize sees explain' }),
   })
   .openapi('BudgetStatus');
 export type BudgetStatus = z.infer<typeof BudgetStatusSchema>;

@@ -43,6 +43,7 @@ const pct = (x: number, of: number) => `${Math.round((100 * x) / of)}%`;
  */
 export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number; kind: 'actual' | 'forecast' }, plan: GetUnderPlan, link?: string): { text: string; blocks: unknown[] } {
   const verb = threshold.kind === 'actual' ? 'has spent' : 'is forecast to spend';
+  const onBill = status.basis === 'billed' || status.basis === 'amortized';
   // The title says where spend is, not which threshold tripped: a budget first seen at 234 % reads "234 %", not "50 %".
   const truePct = pct(threshold.kind === 'actual' ? status.actualUsd : status.forecastUsd, status.amountUsd);
   // Every value from the clouds or the config goes through mrkdwn() (or slackPlain() in plain_text): data never formats.
@@ -60,10 +61,11 @@ export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Actual*\n${usd(status.actualUsd)} (${pct(status.actualUsd, status.amountUsd)})` },
+        { type: 'mrkdwn', text: `*Actual${onBill ? ` (${status.basis}, bill through ${mrkdwn(status.billDataThrough?.slice(0, 10) ?? '?')})` : ''}*\n${usd(status.actualUsd)} (${pct(status.actualUsd, status.amountUsd)})` },
         { type: 'mrkdwn', text: `*Forecast*\n${usd(status.forecastUsd)} (${pct(status.forecastUsd, status.amountUsd)})` },
         { type: 'mrkdwn', text: `*Budget*\n${usd(status.amountUsd)} per ${mrkdwn(status.period)}` },
         { type: 'mrkdwn', text: `*Period*\n${mrkdwn(status.periodStart.slice(0, 10))} → ${mrkdwn(status.periodEnd.slice(0, 10))}` },
+        ...(onBill && status.modeled ? [{ type: 'mrkdwn', text: `*Modeled (inventory × list)*\n${usd(status.modeled.actualUsd)} actual, ${usd(status.modeled.forecastUsd)} forecast` }] : []),
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(`*Top cost drivers this period*\n${drivers}`, 3000) } },

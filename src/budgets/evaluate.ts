@@ -2,12 +2,15 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { BudgetConfig } from '../config.js';
 import type { Instance } from '../domain/instance.js';
 import type { SnapshotMeta } from '../domain/snapshot.js';
+import type { SpendBasis } from '../domain/spend.js';
 import { dailySpend, forecastPeriodEnd, inScope, ledgerEntries, spendBetween } from '../engine/ledger.js';
 import type { LedgerEntry } from '../engine/ledger.js';
 import type { Store } from '../store/store.js';
 import { channelId, readChannelStatus } from './channel-status.js';
 import type { ChannelStatus } from './channel-status.js';
 import { periodBounds } from './period.js';
+import type { SpendLedger } from '../store/spend/spend-ledger.js';
+import { billBudgetStatus, withReconciliation } from './bill-status.js';
 
 const DAY_MS = 86_400_000;
 
@@ -29,6 +32,15 @@ export interface BudgetStatusDetail {
   scope: BudgetConfig['scope'];
   /** Delivery state of each Slack channel after its last alert; `never-used` until one was sent. */
   channels: { channel: string; state: ChannelStatus['state'] | 'never-used'; detail?: string; atMs?: number }[];
+  /** What actualUsd and forecastUsd count (see bill-status.ts); `requestedBasis` is the configured one. */
+  basis?: SpendBasis;
+  requestedBasis?: SpendBasis;
+  basisNote?: string;
+  /** ISO instant the imported bill is complete to. */
+  billDataThrough?: string;
+  /** The modeled estimate beside a bill-based status. */
+  modeled?: { actualUsd: number; forecastUsd: number };
+  reconciliation?: { billUsd: number; explainedByInstancesUsd: number; explainedPct: number | null; modeledUsd: number };
 }
 
 /** Pure: one budget's status from ledger entries at `nowMs`. */
@@ -70,8 +82,11 @@ export function evaluateBudget(budget: BudgetConfig, entries: readonly LedgerEnt
   };
 }
 
-/** Loads the snapshots covering every budget's period and evaluates them all at `nowMs`. */
-export async function budgetStatuses(input: { store: Store; catalog: Catalog; budgets: readonly BudgetConfig[]; nowMs: number }): Promise<BudgetStatusDetail[]> {
+/**
+ * Loads the snapshots covering every budget's period and evaluates them all at `nowMs`: on the modeled ledger, and
+ * on the imported bill for budgets whose basis is `billed` or `amortized` (bill-status.ts) when a ledger is given.
+ */
+export async function budgetStatuses(input: { store: Store; catalog: Catalog; budgets: readonly BudgetConfig[]; nowMs: number; ledger?: SpendLedger | undefined }): Promise<BudgetStatusDetail[]> {
   if (input.budgets.length === 0) return [];
   const earliest = Math.min(...input.budgets.map((b) => periodBounds(b.period, input.nowMs, b.timeZone).startMs));
   // One more day before the period so the snapshot that was current at its start is included.
@@ -79,7 +94,17 @@ export async function budgetStatuses(input: { store: Store; catalog: Catalog; bu
   const snapshots: { meta: SnapshotMeta; instances: Instance[] }[] = [];
   for (const meta of metas) snapshots.push({ meta, instances: await input.store.instances(meta.id) });
   const { entries } = ledgerEntries(snapshots, input.catalog, input.nowMs);
-  const statuses = input.budgets.map((b) => evaluateBudget(b, entries, input.nowMs));
+  let statuses = input.budgets.map((b) => evaluateBudget(b, entries, input.nowMs));
+  if (input.ledger && input.budgets.some((b) => b.basis !== 'modeled')) {
+    const fromDay = new Date(earliest).toISOString().slice(0, 10);
+    const toDay = new Date(input.nowMs).toISOString().slice(0, 10);
+    const [rows, imports] = await Promise.all([input.ledger.rowsBetween(fromDay, toDay), input.ledger.listImports()]);
+    const bill = { rows, imports };
+    const latest = snapshots.at(-1)?.instances ?? [];
+    statuses = statuses.map((s, i) => withReconciliation(billBudgetStatus(input.budgets[i] as BudgetConfig, s, bill, input.nowMs), input.budgets[i] as BudgetConfig, bill, latest, input.nowMs));
+  } else {
+    statuses = statuses.map((s) => ({ ...s, basis: 'modeled' as const, requestedBasis: input.budgets.find((b) => b.name === s.name)?.basis ?? 'modeled', ...(input.budgets.find((b) => b.name === s.name)?.basis !== 'modeled' ? { basisNote: 'no bill imported yet (rightsize billing import): modeled spend shown' } : {}) }));
+  }
   for (const status of statuses) {
     status.channels = await Promise.all(
       status.channels.map(async (c) => {

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { readChannelStatus } from './channel-status.js';
 import { budgetStatuses, type BudgetStatusDetail } from './evaluate.js';
 import { periodBounds } from './period.js';
+import type { SpendLedger } from '../store/spend/spend-ledger.js';
 
 /**
  * Budget status kept in the store, computed once per snapshot and budget configuration (and again when the period
@@ -17,6 +18,8 @@ import { periodBounds } from './period.js';
 
 const StoredSchema = z.object({
   snapshotId: z.string().nullable(),
+  /** The newest bill import it saw (budgets on a bill basis change when one lands). */
+  billImportedAtMs: z.number().nullable().default(null),
   computedAtMs: z.number(),
   periods: z.array(z.string()),
   statuses: z.array(z.custom<BudgetStatusDetail>((v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string')),
@@ -30,10 +33,10 @@ export function budgetStatusKey(budgets: readonly BudgetConfig[]): string {
 const periodsAt = (budgets: readonly BudgetConfig[], nowMs: number) => budgets.map((b) => periodBounds(b.period, nowMs, b.timeZone).label);
 
 /** Stores statuses computed at `nowMs` for the store's latest snapshot (called by the alerts run and on a miss). */
-export async function putStoredBudgetStatuses(store: Store, budgets: readonly BudgetConfig[], statuses: readonly BudgetStatusDetail[], nowMs: number): Promise<void> {
+export async function putStoredBudgetStatuses(store: Store, budgets: readonly BudgetConfig[], statuses: readonly BudgetStatusDetail[], nowMs: number, billImportedAtMs?: number): Promise<void> {
   if (budgets.length === 0) return;
   const latest = await store.latestSnapshot();
-  const body: z.infer<typeof StoredSchema> = { snapshotId: latest?.id ?? null, computedAtMs: nowMs, periods: periodsAt(budgets, nowMs), statuses: [...statuses] };
+  const body: z.infer<typeof StoredSchema> = { snapshotId: latest?.id ?? null, billImportedAtMs: billImportedAtMs ?? null, computedAtMs: nowMs, periods: periodsAt(budgets, nowMs), statuses: [...statuses] };
   await store.putBlob(budgetStatusKey(budgets), 'application/json', JSON.stringify(body));
 }
 
@@ -42,23 +45,24 @@ export async function putStoredBudgetStatuses(store: Store, budgets: readonly Bu
  * than `maxAgeMs`), else computed from the ledger at `nowMs()` and stored.
  * @example createApp({ ..., budgets: storedBudgetStatusSource({ store, catalog, budgets: config.budgets, nowMs: Date.now }) })
  */
-export function storedBudgetStatusSource(input: { store: Store; catalog: Catalog; budgets: readonly BudgetConfig[]; nowMs: () => number; maxAgeMs?: number }) {
+export function storedBudgetStatusSource(input: { store: Store; catalog: Catalog; budgets: readonly BudgetConfig[]; nowMs: () => number; maxAgeMs?: number; ledger?: SpendLedger }) {
   const maxAgeMs = input.maxAgeMs ?? 15 * 60_000;
   const key = budgetStatusKey(input.budgets);
   const list = async (): Promise<BudgetStatusDetail[]> => {
     const nowMs = input.nowMs();
-    const [latest, blob] = await Promise.all([input.store.latestSnapshot(), input.store.getBlob(key)]);
+    const [latest, blob, billImportedAtMs] = await Promise.all([input.store.latestSnapshot(), input.store.getBlob(key), input.ledger ? latestImportMs(input.ledger) : undefined]);
     const parsed = blob ? StoredSchema.safeParse(JSON.parse(blob.body)) : undefined;
     const stored = parsed?.success ? parsed.data : undefined;
     const current =
       stored !== undefined &&
       stored.snapshotId === (latest?.id ?? null) &&
+      stored.billImportedAtMs === (billImportedAtMs ?? null) &&
       nowMs - stored.computedAtMs < maxAgeMs &&
       nowMs >= stored.computedAtMs &&
       stored.periods.join('|') === periodsAt(input.budgets, nowMs).join('|');
     if (current) return withChannelStates(input.store, stored.statuses);
-    const statuses = await budgetStatuses({ store: input.store, catalog: input.catalog, budgets: input.budgets, nowMs });
-    await putStoredBudgetStatuses(input.store, input.budgets, statuses, nowMs);
+    const statuses = await budgetStatuses({ store: input.store, catalog: input.catalog, budgets: input.budgets, nowMs, ledger: input.ledger });
+    await putStoredBudgetStatuses(input.store, input.budgets, statuses, nowMs, billImportedAtMs);
     return statuses;
   };
   return {
@@ -79,4 +83,9 @@ async function withChannelStates(store: Store, statuses: readonly BudgetStatusDe
       ),
     })),
   );
+}
+
+/** Epoch ms of the newest bill import, the stored budget status's second freshness key. */
+export async function latestImportMs(ledger: SpendLedger): Promise<number | undefined> {
+  return (await ledger.listImports())[0]?.importedAtMs;
 }

@@ -28,6 +28,8 @@ export interface CliFlags {
   wide: boolean;
   snapshot?: string;
   out?: string;
+  /** `rightsize spend` options. */
+  spend?: { from?: string; to?: string; by?: string; basis?: string; cloud?: string; account?: string; service?: string; tag?: string };
 }
 
 export type Command = (ctx: CommandContext, positionals: string[]) => Promise<number>;

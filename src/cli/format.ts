@@ -13,6 +13,16 @@ export function int(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Untrusted text for a terminal: control characters (ESC sequences that recolour, move the cursor or set the
+ * window title; bidi overrides that reorder what is shown) become a visible `\u{…}` escape.
+ */
+export function termText(value: unknown): string {
+  return String(value).replace(CONTROL, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`);
+}
+
 /**
  * Wraps text to lines of at most `width` characters: at spaces where it can, and after `/`, `-`, `:` or `,` inside
  * long tokens (ids, paths; `/` and `:` preferred); a token with none of those is broken hard. Existing line breaks are kept.
@@ -85,7 +95,9 @@ const FLOOR = 4;
  * wider than `options.width`, wrappable columns are narrowed (widest first, `wrap: 'first'` columns before the rest)
  * and their cells wrapped, never cut: no line is longer than the width unless the fixed columns alone exceed it.
  */
-export function table(columns: Column[], rows: string[][], options: TableOptions = {}): string {
+export function table(columns: Column[], input: string[][], options: TableOptions = {}): string {
+  // Cells carry names, tags and messages from the clouds and bills: no escape sequence reaches the terminal.
+  const rows = input.map((r) => r.map((cell) => cell.split('\n').map(termText).join('\n')));
   const maxWidth = options.width ?? Number.POSITIVE_INFINITY;
   const natural = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => Math.max(0, ...(r[i] ?? '').split('\n').map((l) => l.length)))));
   const widths = fitWidths(columns, natural, maxWidth);

@@ -70,6 +70,25 @@ export const HELP: Record<string, CommandHelp> = {
     options: [JSON_OPT],
     examples: ['rightsize alerts'],
   },
+  billing: {
+    usage: 'import [<path|s3://bucket/prefix/export|https://acct.blob.core.windows.net/container/dir/export|gs://bucket/prefix> …] [--json]',
+    summary: 'import FOCUS bills (CSV, gzip CSV, Parquet) and the configured cost APIs into the spend ledger; re-importing a period replaces it',
+    options: ['SOURCE            a FOCUS export to import (default: every source in billing.*)', JSON_OPT],
+    examples: ['rightsize billing import ./focus-2026-11.csv.gz', 'rightsize billing import s3://my-cur-bucket/exports/focus-daily', 'rightsize billing import   # billing.exports, billing.athena, billing.bigquery, billing.costApis'],
+  },
+  spend: {
+    usage: '[--from DAY] [--to DAY] [--by DIMS] [--basis amortized|billed] [--cloud C] [--account A] [--service S] [--tag k=v] [--json] [--wide]',
+    summary: 'actual spend from the imported bill, grouped by day, month, cloud, provider, account, service, region, resource, chargeCategory or tag:<key>',
+    options: [
+      '--from DAY        first day, YYYY-MM-DD (default: the first of this month, UTC)',
+      '--to DAY          last day, inclusive (default: today)',
+      '--by DIMS         up to 3, comma-separated (default: day)',
+      '--basis B         amortized (FOCUS EffectiveCost, default) or billed (BilledCost, as invoiced)',
+      '--cloud/--account/--service/--tag   only that cloud, account, service or tag (key=value)',
+      JSON_OPT, WIDE_OPT,
+    ],
+    examples: ['rightsize spend --by service', 'rightsize spend --from 2026-10-01 --to 2026-10-31 --by account,service --basis billed', 'rightsize spend --by tag:team --json'],
+  },
   doctor: {
     usage: '[--json]',
     summary: 'check secret references, cloud credentials, endpoints and the test tools, each with a fix',

@@ -12,6 +12,8 @@ import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
 import { serveCommand } from './commands/serve.js';
+import { billingCommand } from './commands/billing.js';
+import { spendCommand } from './commands/spend.js';
 import type { CliFlags, Command, CommandContext } from './context.js';
 import { commandHelp, globalHelp, HELP } from './help.js';
 import { createProgress } from './progress.js';
@@ -27,6 +29,8 @@ const COMMANDS: Record<keyof typeof HELP, Command> = {
   serve: serveCommand,
   report: reportCommand,
   alerts: alertsCommand,
+  billing: billingCommand,
+  spend: spendCommand,
   doctor: doctorCommand,
   config: configCommand,
 };
@@ -51,6 +55,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         port: { type: 'string' },
         snapshot: { type: 'string' },
         out: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        by: { type: 'string' },
+        basis: { type: 'string' },
+        cloud: { type: 'string' },
+        account: { type: 'string' },
+        service: { type: 'string' },
+        tag: { type: 'string' },
         json: { type: 'boolean', default: false },
         output: { type: 'string' },
         wide: { type: 'boolean', default: false },
@@ -91,6 +103,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (values.snapshot !== undefined) flags.snapshot = values.snapshot;
     if (values.out !== undefined) flags.out = values.out;
+    const spendFlags = Object.fromEntries((['from', 'to', 'by', 'basis', 'cloud', 'account', 'service', 'tag'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
+    if (Object.keys(spendFlags).length > 0) {
+      if (name !== 'spend') throw new RightsizeError(`--${Object.keys(spendFlags)[0]}: only rightsize spend takes it`);
+      flags.spend = spendFlags;
+    }
     const ctx: CommandContext = {
       config,
       flags,

@@ -3,12 +3,16 @@ import { loadCatalogWithRefreshedPrices } from '../catalog/load.js';
 import { type Config, loadConfig } from '../config.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { openSpendLedger } from '../store/spend/open.js';
+import type { OpenSpendLedger } from '../store/spend/open.js';
 
 export interface Runtime {
   config: Config;
   catalog: Catalog;
   store: Store;
   env: Record<string, string | undefined>;
+  /** The spend ledger (imported bills), opened on first use and kept for the container. */
+  ledger(): Promise<OpenSpendLedger>;
 }
 
 /**
@@ -50,7 +54,8 @@ export function runtime(env: Record<string, string | undefined> = process.env): 
     const config = loadConfig({ env: resolved });
     const store = await openStore(config, resolved);
     const catalog = await loadCatalogWithRefreshedPrices(config.catalogDir, store, (m) => console.log(JSON.stringify({ msg: 'ignoring refreshed prices', detail: m })));
-    return { config, catalog, store, env: resolved };
+    let ledger: Promise<OpenSpendLedger> | undefined;
+    return { config, catalog, store, env: resolved, ledger: () => (ledger ??= openSpendLedger(config, resolved)) };
   })().catch((err: unknown) => {
     cached = undefined; // a failed cold start (SSM throttled) is retried by the next invocation
     throw err;

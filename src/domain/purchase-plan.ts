@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CloudSchema } from './cloud.js';
+import type { Cloud } from './cloud.js';
 import { CommitmentTermSchema } from './price.js';
 
 /** A commitment line in a plan: how much to commit to, at which rate, and how well it would be used. */
@@ -37,3 +38,22 @@ export const PurchasePlanSchema = z.object({
   evidence: z.record(z.string(), z.unknown()),
 });
 export type PurchasePlan = z.infer<typeof PurchasePlanSchema>;
+
+/** The commitment pool kind per cloud: pools are `${cloud}:${POOL_KIND[cloud]}:${region}:${family}`. */
+export const POOL_KIND: Record<Cloud, string> = { aws: 'ri', gcp: 'cud', azure: 'reservation' };
+
+/** A purchase pool's key: the engine's, the bill's owned commitments' and the API's `/v1/purchase-plans/{pool}`. */
+export function poolKey(cloud: Cloud, region: string, family: string): string {
+  return `${cloud}:${POOL_KIND[cloud]}:${region}:${family}`;
+}
+
+/**
+ * Whether an inventory commitment id (an RI id `4a5b…`) and a bill's CommitmentDiscountId name the same commitment:
+ * equal, or the bill's is a fully qualified id ending in it (AWS `arn:aws:ec2:…:reserved-instances/4a5b…`).
+ * Ids compare without case (Azure ids vary in case).
+ */
+export function sameCommitment(inventoryId: string, billId: string): boolean {
+  const a = inventoryId.trim().toLowerCase();
+  const b = billId.trim().toLowerCase();
+  return a !== '' && (a === b || b.endsWith(`/${a}`));
+}

@@ -4,6 +4,7 @@ import type { InstanceType } from '../domain/instance-type.js';
 import type { Instance } from '../domain/instance.js';
 import { INTERRUPTIBLE_TAG } from '../domain/instance.js';
 import type { Recommendation, Skip } from '../domain/recommendation.js';
+import { poolKey, sameCommitment } from '../domain/purchase-plan.js';
 import type { OwnedCommitment, SnapshotMeta } from '../domain/snapshot.js';
 import type { UtilizationSeries } from '../domain/utilization.js';
 import { HOUR_MS } from '../domain/utilization.js';
@@ -28,9 +29,28 @@ export interface AnalyzeInput {
   settings: EngineSettings;
   /** The analysis clock (unused by the rules today; kept so results can say when they were computed). */
   nowMs: number;
+  /**
+   * The prices an instance's account pays, when they differ from the catalog's list prices (negotiated rates from
+   * the bill: src/billing/negotiated.ts, src/pipeline/bill-pricing.ts): sizing, savings and the plan's demand use them.
+   */
+  catalogFor?: (instance: Instance) => Catalog;
+  /**
+   * Commitments the bill shows as owned (savings plans, reservations, committed use), already attributed to the
+   * pools whose instances they covered; added to the inventory's reservations of each pool.
+   */
+  billCommitments?: readonly BillCommitmentInPool[];
 }
 
-const POOL_KIND: Record<Cloud, string> = { aws: 'ri', gcp: 'cud', azure: 'reservation' };
+/** One owned commitment's share of one pool, as the bill shows it (src/billing/commitments.ts). */
+export interface BillCommitmentInPool {
+  pool: string;
+  commitmentId: string;
+  /** On-demand value per hour of what it covered in this pool. */
+  onDemandUsdPerHour: number;
+  /** Its amortized cost per hour attributed to this pool (used and unused). */
+  commitUsdPerHour: number;
+}
+
 
 /**
  * Analyzes a snapshot one instance at a time: recommendations or skips for every instance, and a purchase plan per
@@ -81,11 +101,12 @@ export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResu
   const handle = (instance: Instance, series: UtilizationSeries[]) => {
     const scoped = settingsOf(instance);
     const instanceStartMs = Math.max(meta.windowStartMs, windowEndMs - scoped.settings.lookbackDays * 24 * HOUR_MS);
+    const priced = input.catalogFor?.(instance) ?? catalog;
     const result = rightsizeInstance({
       snapshotId: meta.id,
       instance,
       series,
-      catalog,
+      catalog: priced,
       settings: scoped.settings,
       windowStartMs: instanceStartMs,
       windowEndMs,
@@ -96,7 +117,7 @@ export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResu
     const currentType = catalog.type(instance.cloud, instance.type);
     if (instance.state === 'running' && currentType) {
       const after = result.outcome === 'recommendation' ? result.afterType : currentType;
-      addToPools(pools, instance, currentType, after, series, { windowStartMs, hours }, catalog, settings);
+      addToPools(pools, instance, currentType, after, series, { windowStartMs, hours }, priced, settings);
     }
   };
 
@@ -109,6 +130,16 @@ export async function analyzeSnapshot(input: AnalyzeInput): Promise<AnalysisResu
   for (const instance of input.instances) if (!seen.has(instance.id)) handle(instance, []);
 
   const owned = ownedByPool(meta.commitments ?? [], catalog);
+  for (const b of input.billCommitments ?? []) {
+    const entry = owned.get(b.pool) ?? { ids: [], count: 0, onDemandUsdPerHour: 0, commitUsdPerHour: 0 };
+    // The inventory's reservation and the bill's line for it are one commitment: counted once, as the inventory has it.
+    if (entry.ids.some((id) => sameCommitment(id, b.commitmentId))) continue;
+    entry.ids.push(b.commitmentId);
+    entry.count += 1;
+    entry.onDemandUsdPerHour += b.onDemandUsdPerHour;
+    entry.commitUsdPerHour += b.commitUsdPerHour;
+    owned.set(b.pool, entry);
+  }
   for (const key of owned.keys()) {
     // Reservations no instance uses after right-sizing still cost money: their pool gets a plan too.
     if (!pools.has(key)) {
@@ -129,7 +160,7 @@ function ownedByPool(commitments: readonly OwnedCommitment[], catalog: Catalog):
     const type = catalog.type(c.cloud, c.instanceType);
     const od = catalog.onDemandHourlyUsd(c.cloud, c.region, c.instanceType);
     if (!type || od === undefined) continue; // unpriced: cannot be weighed against demand
-    const key = `${c.cloud}:${POOL_KIND[c.cloud]}:${c.region}:${type.family}`;
+    const key = poolKey(c.cloud, c.region, type.family);
     const entry = out.get(key) ?? { ids: [], count: 0, onDemandUsdPerHour: 0, commitUsdPerHour: 0 };
     entry.ids.push(c.id);
     entry.count += c.count;
@@ -171,7 +202,7 @@ function addToPools(
   if (odNow === undefined) return;
   const currentUsd = instance.lifecycle === 'spot' ? (catalog.spotHourlyUsd(cloud, region, currentType.name) ?? odNow) : odNow;
   const family = (after ?? currentType).family;
-  const key = `${cloud}:${POOL_KIND[cloud]}:${region}:${family}`;
+  const key = poolKey(cloud, region, family);
   let pool = pools.get(key);
   if (!pool) {
     pool = newPool(key, cloud, region, family, window.hours);

@@ -7,6 +7,9 @@ import { CANDIDATE_POLICIES } from '../engine/validation.js';
 import type { EngineSettings } from '../engine/settings.js';
 import { RightsizeError } from '../errors.js';
 import type { AnalysisResults, Store } from '../store/store.js';
+import type { BillingConfig } from '../config.js';
+import type { SpendLedger } from '../store/spend/spend-ledger.js';
+import { billPricing } from './bill-pricing.js';
 
 const markerKey = (snapshotId: string) => `analysis/${snapshotId}.json`;
 
@@ -14,7 +17,16 @@ const markerKey = (snapshotId: string) => `analysis/${snapshotId}.json`;
  * Runs the engine over one stored snapshot, streaming its series, and writes the results (replacing earlier ones)
  * and then a marker saying the snapshot is analyzed.
  */
-export async function analyzeStored(input: { store: Store; catalog: Catalog; settings: EngineSettings; snapshotId: string; nowMs: number; onInstance?: () => void }): Promise<AnalysisResults> {
+export async function analyzeStored(input: {
+  store: Store;
+  catalog: Catalog;
+  settings: EngineSettings;
+  snapshotId: string;
+  nowMs: number;
+  onInstance?: () => void;
+  /** The imported bill: negotiated prices and owned commitments (billing.negotiatedPrices / ownedCommitments). */
+  bill?: { ledger: SpendLedger; billing: Pick<BillingConfig, 'negotiatedPrices' | 'ownedCommitments'> };
+}): Promise<AnalysisResults> {
   const { store, snapshotId } = input;
   const meta = await store.getSnapshotMeta(snapshotId);
   if (!meta) throw new RightsizeError(`snapshot ${snapshotId} not found in the store`);
@@ -35,7 +47,11 @@ export async function analyzeStored(input: { store: Store; catalog: Catalog; set
       : store.seriesByInstance(snapshotId);
   };
   const catalog = withExtraTypes(input.catalog, meta.types);
-  const results = await analyzeSnapshot({ meta, instances, seriesByInstance, catalog, settings: input.settings, nowMs: input.nowMs });
+  const priced = input.bill ? await billPricing({ ledger: input.bill.ledger, meta, instances, catalog, billing: input.bill.billing }) : undefined;
+  const results = await analyzeSnapshot({
+    meta, instances, seriesByInstance, catalog, settings: input.settings, nowMs: input.nowMs,
+    ...(priced?.catalogFor ? { catalogFor: priced.catalogFor } : {}), ...(priced?.billCommitments ? { billCommitments: priced.billCommitments } : {}),
+  });
   await store.writeResults(results);
   if (results.policyEvaluation) await store.putBlob(policyEvaluationKey(snapshotId, input.settings), 'application/json', JSON.stringify(results.policyEvaluation));
   await store.putBlob(markerKey(snapshotId), 'application/json', JSON.stringify({ snapshotId, analyzedAtMs: input.nowMs, recommendations: results.recommendations.length, skips: results.skips.length, plans: results.plans.length }));

@@ -1,4 +1,5 @@
 import { barChart, frontierChart, lineChart } from './charts.js';
+import { billHtml } from './bill-render.js';
 import { html as esc, safeHref } from './escape/html.js';
 import { dayRange, daysLabel, partialDayNote, signedPct, signedUsd, usd } from './format.js';
 import { FRONTIER_COLUMNS, frontierRows, scopeHeading, scopeSummary, type PolicyFrontier } from './policy-frontier.js';
@@ -80,11 +81,12 @@ export function renderHtml(r: WeeklyReport): string {
 <style>${STYLE}</style></head><body>
 <h1>Rightsize weekly report — ${esc(r.isoWeek)}</h1><p>Spend week ${esc(week)} (UTC); ${snapshotLine}.</p>
 <div class="kpis"><div class="kpi"><b>${esc(usd(s.thisWeekUsd))}</b>spend, 7 days ${esc(week)} (USD)<small class="sub">${esc(change)} vs ${esc(usd(s.lastWeekUsd))} the 7 days before</small></div><div class="kpi"><b>${esc(usd(r.recommendations.monthlySavingsUsd))}/month</b>savings found (USD per month)<small class="sub">${r.recommendations.count} open recommendations, snapshot of ${esc(fw?.end.slice(0, 10) ?? 'none')}</small></div><div class="kpi"><b>${esc(usd(r.utilization.gpu.idleGpuCostUsd))}</b>idle GPU capacity, ${esc(fleetPeriod)} (USD)<small class="sub">GPU-hours below ${r.utilization.gpu.targetPct}% utilization, at on-demand prices</small></div></div>
-<h2>Spend</h2>
+<h2>Spend (modeled: running instances × catalog prices)</h2>
 ${barChart('Spend per cloud (USD): this week vs the week before', s.byCloud.map((c) => ({ label: c.cloud, values: [c.thisWeekUsd, c.lastWeekUsd] })), ['this week', 'week before'])}
 ${lineChart('Daily spend, last 14 days (USD per UTC day)', s.daily.map((d) => ({ label: d.day, value: d.usd, ...(d.partial ? { partial: `partial: ${d.partial.hours} of 24 hours` } : {}) })))}
 ${partial ? `<p class="note partial-day">${esc(partial)}</p>` : ''}
 <h3>Top movers (accounts, USD over 7 days)</h3>${table(['cloud', 'account', 'this week', 'week before', 'change'], s.topMovers.map((m) => [m.cloud, m.account, usd(m.thisWeekUsd), usd(m.lastWeekUsd), signedUsd(m.deltaUsd)]))}
+${billHtml(r.bill, table)}
 <h2>Fleet utilization</h2><p>${fw === null ? 'No snapshot, so no utilization figures.' : `Utilization window ${esc(`${dayRange(fw.start, fw.end)} (${daysLabel(fw.days)})`)}: median CPU p95 ${esc(r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a')}% and median memory max ${esc(r.utilization.memMaxMedianPct?.toFixed(1) ?? 'n/a')}% across ${r.utilization.instancesMeasured} measured instances. GPUs: ${r.utilization.gpu.gpuInstances} instances, ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours, ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} of them idle against a ${r.utilization.gpu.targetPct}% target (${esc(usd(r.utilization.gpu.idleGpuCostUsd))} at on-demand prices).`}</p>
 <h2>Top recommendations</h2>${computed}
 ${barChart('Recommendations by kind (count)', Object.entries(r.recommendations.byKind).sort().map(([k, n]) => ({ label: k, values: [n] })), ['recommendations']).replace(/\$/g, '')}

@@ -1,5 +1,6 @@
 import { dayRange, daysLabel, partialDayNote, signedPct, signedUsd, usd } from './format.js';
 import { safeHref } from './escape/html.js';
+import { billMarkdown } from './bill-render.js';
 import { FRONTIER_COLUMNS, frontierRows, scopeHeading, scopeSummary, type PolicyFrontier } from './policy-frontier.js';
 import { mdCode, mdText } from './escape/markdown.js';
 import type { TopRecommendation, WeeklyReport } from './weekly.js';
@@ -54,7 +55,7 @@ Spend week ${mdText(dayRange(r.weekStart, r.weekEnd))} (UTC) · ${r.snapshotId =
 - **Savings found: ${usd(r.recommendations.monthlySavingsUsd)}/month** in ${r.recommendations.count} open recommendations (USD per month)
 - **Idle GPU capacity, ${mdText(fleetPeriod)}: ${usd(r.utilization.gpu.idleGpuCostUsd)}** (GPU-hours below ${r.utilization.gpu.targetPct}% utilization, at on-demand prices)
 
-## Spend per cloud (USD, 7 days)
+## Spend per cloud (modeled: running instances × catalog prices; USD, 7 days)
 
 ${table(['cloud', 'this week', 'week before'], s.byCloud.map((c) => [c.cloud, ours(usd(c.thisWeekUsd)), ours(usd(c.lastWeekUsd))]))}
 
@@ -62,6 +63,7 @@ ${partial ? `Daily spend: ${mdText(partial)}\n\n` : ''}## Top movers (accounts, 
 
 ${table(['cloud', 'account', 'this week', 'week before', 'change'], s.topMovers.map((m) => [m.cloud, m.account, ours(usd(m.thisWeekUsd)), ours(usd(m.lastWeekUsd)), ours(signedUsd(m.deltaUsd))]))}
 
+${billMarkdown(r.bill, table)}
 ## Fleet utilization
 
 ${fw === null ? 'No snapshot, so no utilization figures.' : `Utilization window ${mdText(`${dayRange(fw.start, fw.end)} (${daysLabel(fw.days)})`)}: median CPU p95 ${r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a'}%, median memory max ${r.utilization.memMaxMedianPct?.toFixed(1) ?? 'n/a'}% over ${r.utilization.instancesMeasured} instances. GPU: ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours, ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} idle against ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)}).`}

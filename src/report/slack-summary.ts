@@ -11,7 +11,10 @@ export function slackSummary(r: WeeklyReport, link?: string): { text: string; bl
   const text = `Rightsize weekly report ${mrkdwn(r.isoWeek)}: spend ${usd(s.thisWeekUsd)} (${signedPct(s.changePct)} vs last week); ${r.recommendations.count} recommendations worth ${usd(r.recommendations.monthlySavingsUsd)}/month`;
   const mover = s.topMovers[0];
   const lines = [
-    `*Spend, 7 days to ${mrkdwn(r.weekEnd.slice(0, 10))}* ${usd(s.thisWeekUsd)}, ${signedPct(s.changePct)} vs ${usd(s.lastWeekUsd)} the 7 days before${mover ? `; biggest mover ${mrkdwn(mover.cloud)} ${mrkdwn(mover.account)} ${signedUsd(mover.deltaUsd)}` : ''}`,
+    ...(r.bill
+      ? [`*Actual spend (bill, amortized) ${mrkdwn(r.bill.fromDay)} … ${mrkdwn(r.bill.toDay)}* ${usd(r.bill.actualUsd)}, ${signedPct(r.bill.changePct)} vs ${usd(r.bill.previousUsd)} before; modeled ${usd(r.bill.modeledUsd)}; instances explain ${r.bill.reconciliation.explainedPct === null ? 'n/a' : `${r.bill.reconciliation.explainedPct.toFixed(1)}%`} of the bill`]
+      : []),
+    `*Spend (modeled), 7 days to ${mrkdwn(r.weekEnd.slice(0, 10))}* ${usd(s.thisWeekUsd)}, ${signedPct(s.changePct)} vs ${usd(s.lastWeekUsd)} the 7 days before${mover ? `; biggest mover ${mrkdwn(mover.cloud)} ${mrkdwn(mover.account)} ${signedUsd(mover.deltaUsd)}` : ''}`,
     `*Savings found* ${r.recommendations.count} recommendations worth ${usd(r.recommendations.monthlySavingsUsd)}/month; purchase plans ${usd(r.purchasePlans.allOnDemandMonthlyUsd)} → ${usd(r.purchasePlans.recommendedMonthlyUsd)}/month`,
     `*Idle GPUs, ${r.fleetWindow ? `${daysLabel(r.fleetWindow.days)} to ${mrkdwn(r.fleetWindow.end.slice(0, 10))}` : 'no snapshot'}* ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} of ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours below ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)})`,
   ];

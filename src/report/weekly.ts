@@ -11,6 +11,8 @@ import type { AnalysisResults, Store } from '../store/store.js';
 import { findingActions, shortId, type FindingActions } from './actions.js';
 import { policyFrontierFor, type PolicyFrontier } from './policy-frontier.js';
 import { renderHtml } from './html.js';
+import { buildBillSection, type BillSection } from './bill-section.js';
+import type { SpendLedger } from '../store/spend/spend-ledger.js';
 import { renderMarkdown } from './markdown.js';
 import { slackSummary } from './slack-summary.js';
 import { fleetUtilization } from './utilization.js';
@@ -60,6 +62,8 @@ export interface WeeklyReport {
   policyFrontier: PolicyFrontier;
   purchasePlans: { pools: number; withCommitment: number; allOnDemandMonthlyUsd: number; recommendedMonthlyUsd: number; top: { pool: string; commitments: string; monthlySavingsUsd: number }[] };
   budgets: BudgetStatusDetail[];
+  /** Actual spend from the imported bill beside the modeled estimate, and how much of it the inventory explains; null without a bill. */
+  bill: BillSection | null;
   dataQuality: { scopes: { cloud: string; account: string; region: string; status: string; message?: string }[]; skipsByReason: Record<string, number>; unpricedInstances: number };
 }
 
@@ -88,6 +92,8 @@ export interface WeeklyReportInput {
   nowMs: number;
   /** Report one ISO week (`2026-W47`, Monday 00:00 UTC to the next Monday) instead of the 7 days before `nowMs`. */
   isoWeek?: string;
+  /** The imported bill: the report then shows actual spend beside the modeled estimate, and budgets on a bill basis use it. */
+  ledger?: SpendLedger;
 }
 
 /**
@@ -167,7 +173,13 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     utilization = await fleetUtilization(store, catalog, latest.id, config.report.gpuTargetUtilizationPct);
   }
   const trend = latest ? await weekOverWeek(store, catalog, config, metas, latest, weekStartMs, rec.monthlySavingsUsd) : null;
-  const budgets = await budgetStatuses({ store, catalog, budgets: config.budgets, nowMs });
+  const budgets = await budgetStatuses({ store, catalog, budgets: config.budgets, nowMs, ...(input.ledger ? { ledger: input.ledger } : {}) });
+  const bill = input.ledger
+    ? await buildBillSection({
+        ledger: input.ledger, weekStartMs, nowMs, instances: latest ? await store.instances(latest.id) : [],
+        modeledUsdOfDay: (day) => spendBetween(entries, {}, Date.parse(`${day}T00:00:00Z`), Date.parse(`${day}T00:00:00Z`) + DAY_MS),
+      })
+    : null;
   const policyFrontier = await policyFrontierFor({ store, catalog, settings: config.engine, snapshotId: latest?.id });
   return {
     // The ISO week holding most of the 7-day window: a Monday-morning run reports the week that just ended.
@@ -196,6 +208,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     policyFrontier,
     purchasePlans: plans,
     budgets,
+    bill,
     dataQuality: { scopes: (latest?.scopes ?? []).filter((s) => s.status !== 'ok').map((s) => ({ cloud: s.cloud, account: s.account, region: s.region, status: s.status, ...(s.message ? { message: s.message } : {}) })), skipsByReason, unpricedInstances: unpriced },
   };
 }

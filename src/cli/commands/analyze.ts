@@ -5,19 +5,21 @@ import { instanceHourlyCostUsd } from '../../engine/cost.js';
 import { RightsizeError } from '../../errors.js';
 import type { AnalysisResults, Store } from '../../store/store.js';
 import { openStore } from '../../store/open.js';
+import type { SpendLedger } from '../../store/spend/spend-ledger.js';
+import { openSpendLedger } from '../../store/spend/open.js';
 import type { Command, CommandContext } from '../context.js';
 import { findingsCsv } from '../findings.js';
 import { renderSummary } from '../summary.js';
 
 /** Runs the engine over one stored snapshot and writes its results back, replacing earlier ones (idempotent). */
-export async function analyzeAndStore(ctx: CommandContext, store: Store, catalog: Catalog, snapshotId: string, nowMs: number): Promise<AnalysisResults> {
+export async function analyzeAndStore(ctx: CommandContext, store: Store, catalog: Catalog, snapshotId: string, nowMs: number, ledger?: SpendLedger): Promise<AnalysisResults> {
   const meta = await store.getSnapshotMeta(snapshotId);
   if (!meta) throw new RightsizeError(`snapshot ${snapshotId} not found in the store`);
   const bar = ctx.progress.bar('Analyzing', meta.instanceCount);
   return ctx.progress.step(
     'Analyzed snapshot',
     async () => {
-      const r = await analyzeStored({ store, catalog, settings: ctx.config.engine, snapshotId, nowMs, onInstance: () => bar.tick() });
+      const r = await analyzeStored({ store, catalog, settings: ctx.config.engine, snapshotId, nowMs, onInstance: () => bar.tick(), ...(ledger ? { bill: { ledger, billing: ctx.config.billing } } : {}) });
       bar.done();
       return r;
     },
@@ -69,8 +71,13 @@ export const analyzeCommand: Command = async (ctx) => {
     const snapshotId = ctx.flags.snapshot ?? latest?.id;
     if (!snapshotId) throw noSnapshotError(ctx.config.dataDir);
     if (latest) await warnIfLastRunFailed(ctx, store, latest.id, latest.finishedAt);
-    const results = await analyzeAndStore(ctx, store, catalog, snapshotId, ctx.nowMs());
-    await printAnalysis(ctx, store, catalog, results);
+    const ledger = await openSpendLedger(ctx.config, ctx.env);
+    try {
+      const results = await analyzeAndStore(ctx, store, catalog, snapshotId, ctx.nowMs(), ledger);
+      await printAnalysis(ctx, store, catalog, results);
+    } finally {
+      await ledger.close();
+    }
     return 0;
   } finally {
     await store.close();

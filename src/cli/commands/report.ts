@@ -5,6 +5,8 @@ import type { Config } from '../../config.js';
 import { RightsizeError } from '../../errors.js';
 import { writeWeeklyReport } from '../../report/weekly.js';
 import { openStore } from '../../store/open.js';
+import { openSpendLedger } from '../../store/spend/open.js';
+import type { SpendLedger } from '../../store/spend/spend-ledger.js';
 import { noSnapshotError } from './analyze.js';
 import type { Store } from '../../store/store.js';
 import type { Command, CommandContext } from '../context.js';
@@ -13,9 +15,9 @@ import type { Command, CommandContext } from '../context.js';
  * Builds and stores the weekly report, writes the three files to `<dir>/reports/weekly-<isoWeek>.{html,md,json}`
  * and returns the HTML path. Without `isoWeek`, the 7 days before now.
  */
-export async function writeReportFiles(ctx: CommandContext, store: Store, catalog: Catalog, config: Config, dir: string, isoWeek?: string): Promise<string> {
+export async function writeReportFiles(ctx: CommandContext, store: Store, catalog: Catalog, config: Config, dir: string, isoWeek?: string, ledger?: SpendLedger): Promise<string> {
   const link = config.server.publicBaseUrl ? `${config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` : undefined;
-  const out = await ctx.progress.step('Wrote weekly report', () => writeWeeklyReport({ store, catalog, config, nowMs: ctx.nowMs(), ...(isoWeek ? { isoWeek } : {}), ...(link ? { link } : {}) }), (r) => r.isoWeek);
+  const out = await ctx.progress.step('Wrote weekly report', () => writeWeeklyReport({ store, catalog, config, nowMs: ctx.nowMs(), ...(isoWeek ? { isoWeek } : {}), ...(link ? { link } : {}), ...(ledger ? { ledger } : {}) }), (r) => r.isoWeek);
   const reportsDir = path.join(dir, 'reports');
   mkdirSync(reportsDir, { recursive: true });
   const base = path.join(reportsDir, `weekly-${out.isoWeek}`);
@@ -34,7 +36,8 @@ export const reportCommand: Command = async (ctx, positionals) => {
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
     if (isoWeek === undefined && !(await store.latestSnapshot())) throw noSnapshotError(ctx.config.dataDir);
-    const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.flags.out ?? ctx.config.dataDir, isoWeek);
+    const ledger = await openSpendLedger(ctx.config, ctx.env);
+    const file = await writeReportFiles(ctx, store, catalog, ctx.config, ctx.flags.out ?? ctx.config.dataDir, isoWeek, ledger).finally(() => ledger.close());
     const base = file.slice(0, -'.html'.length);
     ctx.stdout.write(ctx.flags.json ? `${JSON.stringify({ html: file, markdown: `${base}.md`, json: `${base}.json` })}\n` : `Weekly report: ${file} (also .md and .json)\n`);
     return 0;

@@ -3,10 +3,12 @@ import { storedBudgetStatusSource } from '../../budgets/stored-status.js';
 import { adviseInstances } from '../../engine/advice.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
+import { openSpendLedger } from '../../store/spend/open.js';
+import type { SpendLedger } from '../../store/spend/spend-ledger.js';
 import type { Command, CommandContext } from '../context.js';
 
 /** Serves the API over `store` until SIGINT/SIGTERM. */
-export async function serveApi(ctx: CommandContext, store: Store, catalog: Catalog): Promise<void> {
+export async function serveApi(ctx: CommandContext, store: Store, catalog: Catalog, ledger?: SpendLedger): Promise<void> {
   const { config } = ctx;
   // Loaded on demand so `demo --no-serve` and `analyze` never pay for the HTTP stack.
   const { createApp } = await import('../../api/app.js');
@@ -17,7 +19,9 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
     catalog,
     advise: (request) => adviseInstances(request, catalog, config.engine),
     settings: config.engine,
-    budgets: storedBudgetStatusSource({ store, catalog, budgets: config.budgets, nowMs: ctx.nowMs }),
+    budgets: storedBudgetStatusSource({ store, catalog, budgets: config.budgets, nowMs: ctx.nowMs, ...(ledger ? { ledger } : {}) }),
+    ...(ledger ? { ledger } : {}),
+    nowMs: ctx.nowMs,
     responseCacheBytes: config.server.responseCacheBytes,
     // A local run with no token configured serves openly on loopback only; say so loudly.
     auth: noTokens ? { disabled: true } : { tokenSha256: config.auth.tokenSha256 },
@@ -39,11 +43,13 @@ export async function serveApi(ctx: CommandContext, store: Store, catalog: Catal
 export const serveCommand: Command = async (ctx) => {
   const { loadCatalogWithRefreshedPrices } = await import('../../catalog/load.js');
   const store = await openStore(ctx.config, ctx.env);
+  const ledger = await openSpendLedger(ctx.config, ctx.env);
   const catalog = await ctx.progress.step('Loaded catalogs', () => loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`)));
   try {
-    await serveApi(ctx, store, catalog);
+    await serveApi(ctx, store, catalog, ledger);
     return 0;
   } finally {
+    await ledger.close();
     await store.close();
   }
 };

@@ -10,6 +10,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * - `RECS#<snapshot>#<gen>` · savings key (LSI `byRisk`: risk key; GSI `byRecommendationId`: `REC#<id>`).
  * - `SKIPS#<snapshot>#<gen>` · instance id; `PLANS#<snapshot>#<gen>` · pool.
  * - `ALERT#<key>` · `A`: one-time notification claims; `ALERTERR#<key>` · `A`: the last send error.
+ * - `SPEND#IMPORT` · `<billingPeriod>#<datasetId>`: one bill import record and the pointer to its rows (`spend/…` in S3).
  * Series and blobs live in S3 (series are ~8 KiB per instance: cheaper there than as write units).
  */
 export const TABLE_KEYS = {

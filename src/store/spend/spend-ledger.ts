@@ -1,6 +1,12 @@
 import type { SpendImport, SpendRow } from '../../domain/spend.js';
 
 /**
+ * A stored row with the dataset it was imported from. A SpendRow says nothing of its source, and a query must know
+ * it to pick one dataset where two cover the same account and day (a FOCUS export and Cost Explorer, say).
+ */
+export type SpendLedgerRow = SpendRow & { datasetId: string };
+
+/**
  * The spend ledger of record: daily bill lines with where they came from. One interface, two implementations
  * (SQLite embedded, DynamoDB+S3 deployed), both held to test/store/spend-ledger-contract.ts.
  */
@@ -10,8 +16,8 @@ export interface SpendLedger {
    * readers see the old period or the new one, never a mix. Re-importing a rewritten export is idempotent.
    */
   replacePeriod(meta: SpendImport, rows: readonly SpendRow[]): Promise<void>;
-  /** Rows whose day lies in [fromDay, toDay] (YYYY-MM-DD, inclusive), every dataset. */
-  rowsBetween(fromDay: string, toDay: string): Promise<SpendRow[]>;
+  /** Rows whose day lies in [fromDay, toDay] (YYYY-MM-DD, inclusive), every dataset, each with its dataset id. */
+  rowsBetween(fromDay: string, toDay: string): Promise<SpendLedgerRow[]>;
   /** Every import on record, newest first. */
   listImports(): Promise<SpendImport[]>;
   /** Removes a dataset's period (rows and record); returns whether it existed. */

@@ -101,6 +101,52 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'spend ledger',
+    // One row per SpendRow (src/domain/spend.ts), keyed by the import that wrote it: replacing a (dataset, period)
+    // deletes by the second index. Reads are day ranges across datasets; (day, dataset_id) plus the implicit rowid
+    // serves ORDER BY day, dataset_id, rowid without a sort. Empty strings stand for FOCUS nulls; cloud may be NULL.
+    sql: `
+      CREATE TABLE spend_rows (
+        dataset_id TEXT NOT NULL,
+        billing_period TEXT NOT NULL,
+        day TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        cloud TEXT,
+        billing_account_id TEXT NOT NULL,
+        account TEXT NOT NULL,
+        service TEXT NOT NULL,
+        service_category TEXT NOT NULL,
+        region TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        charge_category TEXT NOT NULL,
+        pricing_category TEXT NOT NULL,
+        commitment_discount_id TEXT NOT NULL,
+        commitment_discount_type TEXT NOT NULL,
+        commitment_discount_category TEXT NOT NULL,
+        commitment_discount_status TEXT NOT NULL,
+        tags_json TEXT NOT NULL,
+        billed_cost_usd REAL NOT NULL,
+        effective_cost_usd REAL NOT NULL,
+        list_cost_usd REAL NOT NULL,
+        contracted_cost_usd REAL NOT NULL,
+        commitment_discount_quantity REAL NOT NULL,
+        row_count INTEGER NOT NULL
+      );
+      CREATE INDEX spend_rows_by_day ON spend_rows (day, dataset_id);
+      CREATE INDEX spend_rows_by_import ON spend_rows (dataset_id, billing_period);
+
+      CREATE TABLE spend_imports (
+        dataset_id TEXT NOT NULL,
+        billing_period TEXT NOT NULL,
+        imported_at_ms INTEGER NOT NULL,
+        meta TEXT NOT NULL,
+        PRIMARY KEY (dataset_id, billing_period)
+      ) WITHOUT ROWID;
+      CREATE INDEX spend_imports_by_time ON spend_imports (imported_at_ms DESC);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
