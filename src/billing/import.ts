@@ -50,8 +50,9 @@ export async function importFocusExport(source: BillingSource, ledger: SpendLedg
         const record = importRecord({
           datasetId: source.datasetId, billingPeriod, via: reports.some((r) => r.format === 'parquet') ? 'focus-parquet' : 'focus-csv',
           focusVersion: merged.focusVersion, bases: ['billed', 'amortized'], files, rows,
-          rowsRead: merged.rowsRead, rowsAccepted: merged.rowsAccepted, problems: [...merged.problems, ...aggregator.problems()],
-          nowMs: options.nowMs, ...(merged.dataThroughMs !== undefined ? { dataThroughMs: merged.dataThroughMs } : {}),
+          // Accepted: this period's rows; read and problems: the files' (a file may hold several periods).
+          rowsRead: merged.rowsRead, rowsAccepted: rows.reduce((n, r) => n + r.rowCount, 0), problems: [...merged.problems, ...aggregator.problems()],
+          nowMs: options.nowMs, ...(merged.dataThroughMs !== undefined ? { dataThroughMs: merged.dataThroughMs } : {}), ...(group.note ? { notes: [group.note] } : {}),
         });
         await ledger.replacePeriod(record, rows);
         outcomes.push({ status: 'imported', record });
@@ -91,7 +92,7 @@ export async function importSpendRows(ledger: SpendLedger, input: { datasetId: s
 
 function importRecord(input: {
   datasetId: string; billingPeriod: string; via: SpendImport['via']; focusVersion?: string; bases: SpendImport['bases']; files: string[]; rows: readonly SpendRow[];
-  rowsRead: number; rowsAccepted: number; problems: ProblemSummary[]; nowMs: number; dataThroughMs?: number;
+  rowsRead: number; rowsAccepted: number; problems: ProblemSummary[]; nowMs: number; dataThroughMs?: number; notes?: string[];
 }): SpendImport {
   let firstDay: string | undefined;
   let lastDay: string | undefined;
@@ -104,7 +105,7 @@ function importRecord(input: {
   return {
     datasetId: input.datasetId, billingPeriod: input.billingPeriod, via: input.via, ...(input.focusVersion ? { focusVersion: input.focusVersion } : {}), bases: input.bases,
     files: input.files, rowsRead: input.rowsRead, rowsAccepted: input.rowsAccepted, ledgerRows: input.rows.length, problems: input.problems, importedAtMs: input.nowMs,
-    ...(dataThroughMs !== undefined ? { dataThroughMs } : {}), ...(firstDay ? { firstDay } : {}), ...(lastDay ? { lastDay } : {}),
+    ...(dataThroughMs !== undefined ? { dataThroughMs } : {}), ...(firstDay ? { firstDay } : {}), ...(lastDay ? { lastDay } : {}), ...(input.notes ? { notes: input.notes } : {}),
   };
 }
 

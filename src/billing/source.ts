@@ -17,6 +17,8 @@ export interface BillingPeriodFiles {
   /** YYYY-MM, when the layout says it; otherwise the rows' BillingPeriodStart decides. */
   billingPeriod?: string;
   objects: BillingObject[];
+  /** How the files were chosen when not by the export's own manifest (listed instead), for the import record. */
+  note?: string;
 }
 
 /** A place bills are exported to: lists the current files of each billing period (a rewritten export replaces the old). */

@@ -33,7 +33,7 @@ const TIMEOUT_CODES = /^(ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_E
 // Credential resolution failed before any request: AWS (smithy), Azure (@azure/identity), GCP (google-auth-library).
 const NO_CREDENTIALS = /CredentialsProviderError|CredentialUnavailableError|AggregateAuthenticationError|AuthenticationRequiredError|Could not load the default credentials|Unable to detect a Project Id|Could not refresh access token|invalid_grant/i;
 const AUTH_NAMES = /AuthFailure|UnauthorizedOperation|AccessDenied|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient|AuthorizationFailed|InvalidAuthenticationToken|AuthenticationError|PERMISSION_DENIED|UNAUTHENTICATED/i;
-const THROTTLE_NAMES = /Throttl|RequestLimitExceeded|TooManyRequests|SlowDown|RESOURCE_EXHAUSTED/i;
+const THROTTLE_NAMES = /Throttl|RequestLimitExceeded|LimitExceededException|TooManyRequests|SlowDown|RESOURCE_EXHAUSTED/i;
 
 function asError(err: unknown): ErrorLike {
   return typeof err === 'object' && err !== null ? (err as ErrorLike) : { message: String(err) };

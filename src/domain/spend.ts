@@ -94,10 +94,13 @@ export const SpendImportSchema = z.object({
   /** Bases the source can answer: Cost Explorer and Cost Management give both; some give one. */
   bases: z.array(z.enum(['billed', 'amortized'])).min(1),
   files: z.array(z.string()),
+  /** Rows read from the import's files (all periods in them), and rows of this period that landed in the ledger. */
   rowsRead: z.number().int().nonnegative(),
   rowsAccepted: z.number().int().nonnegative(),
   ledgerRows: z.number().int().nonnegative(),
   problems: z.array(ProblemSummarySchema),
+  /** What the reader should know about how the files were chosen (no manifest: the period's files were listed). */
+  notes: z.array(z.string()).optional(),
   /** Epoch ms. */
   importedAtMs: z.number().int().nonnegative(),
   /** Latest ChargePeriodEnd seen (epoch ms): the bill is complete up to here. */
