@@ -74,6 +74,16 @@ const importsRoute = createRoute({
   responses: { 200: { content: { 'application/json': { schema: z.object({ items: z.array(ImportSchema) }) } }, description: 'imports, newest first' }, ...ErrorResponses },
 });
 
+/**
+ * Is `day` a real YYYY-MM-DD? `Date.parse` alone is not enough: it rolls `2024-02-30` over to March 1st.
+ * @example isCalendarDay('2024-02-29') // true; isCalendarDay('2023-02-29') // false
+ */
+export function isCalendarDay(day: string): boolean {
+  if (!DAY.test(day)) return false;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+}
+
 /** Parses `by=`: known dimensions and `tag:<key>`, at most three, no repeats; a bad one names itself. */
 export function parseGroupBy(by: string): { ok: true; dims: SpendDimension[] } | { ok: false; message: string } {
   const parts = by.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -98,9 +108,10 @@ export function spendRoutes(deps: SpendRouteDeps) {
     const today = new Date(deps.nowMs()).toISOString().slice(0, 10);
     const from = q.from ?? `${today.slice(0, 8)}01`;
     const to = q.to ?? today;
-    const fieldProblem = (path: string, message: string) => problem(c, 400, `${path}: ${message}`, { errors: [{ path, message }] }) as never;
-    if (Number.isNaN(Date.parse(`${from}T00:00:00Z`))) return fieldProblem('from', 'not a calendar day');
-    if (Number.isNaN(Date.parse(`${to}T00:00:00Z`))) return fieldProblem('to', 'not a calendar day');
+    // Paths as the validator names them (`query.from`), so a client maps every 400 of the API the same way.
+    const fieldProblem = (field: string, message: string) => problem(c, 400, `query.${field}: ${message}`, { errors: [{ path: `query.${field}`, message }] }) as never;
+    if (!isCalendarDay(from)) return fieldProblem('from', 'not a calendar day');
+    if (!isCalendarDay(to)) return fieldProblem('to', 'not a calendar day');
     if (from > to) return fieldProblem('from', `after to (${to})`);
     if ((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1 > MAX_RANGE_DAYS) return fieldProblem('to', `at most ${MAX_RANGE_DAYS} days per request`);
     const by = parseGroupBy(q.by);

@@ -1,12 +1,11 @@
 import { querySpend } from '../../billing/query.js';
 import { RightsizeError } from '../../errors.js';
-import { parseGroupBy } from '../../api/routes/spend.js';
+import { isCalendarDay, parseGroupBy } from '../../api/routes/spend.js';
 import { openSpendLedger } from '../../store/spend/open.js';
 import { CLOUDS, type Cloud } from '../../domain/cloud.js';
 import type { Command } from '../context.js';
 import { paragraph, table, termText, usd, type Column } from '../format.js';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * `rightsize spend [--from DAY] [--to DAY] [--by day,cloud] [--basis amortized|billed] [--cloud C] [--account A]
@@ -18,7 +17,7 @@ export const spendCommand: Command = async (ctx) => {
   const from = f.from ?? `${today.slice(0, 8)}01`;
   const to = f.to ?? today;
   for (const [name, day] of [['--from', from], ['--to', to]] as const) {
-    if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new RightsizeError(`${name}: expected a day YYYY-MM-DD, got ${JSON.stringify(day)}`);
+    if (!isCalendarDay(day)) throw new RightsizeError(`${name}: expected a day YYYY-MM-DD, got ${JSON.stringify(day)}`);
   }
   if (from > to) throw new RightsizeError(`--from ${from} is after --to ${to}`);
   const basis = f.basis ?? 'amortized';

@@ -13,13 +13,28 @@ interface Ctx {
   signal?: AbortSignal;
 }
 
-/** The AWS bill clients of the config: the ambient credential chain, the configured timeouts and endpoints. */
+/**
+ * Static keys of the environment the caller gave (the CLI's process.env, the Lambda's, a test's literal), as the SDK's
+ * own env provider would read them; without them the SDK's default chain (profile, SSO, instance role) decides.
+ * Reading them here rather than leaving it to the SDK makes `env` the one environment the import sees.
+ */
+function envCredentials(env: Ctx['env']): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+/** The AWS bill clients of the config: the env's keys else the default chain, the configured timeouts and endpoints. */
 function clientsOf(ctx: Ctx) {
   const b = ctx.config.billing;
   const region = ctx.env['AWS_REGION'] ?? ctx.env['AWS_DEFAULT_REGION'];
+  const credentials = envCredentials(ctx.env);
   return billingClients({
     timeouts: ctx.config.timeouts,
     ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
     endpoints: {
       ...(b.costApis.awsCostExplorer.endpoint ? { ce: b.costApis.awsCostExplorer.endpoint } : {}),
       ...(b.athena?.endpoint ? { athena: b.athena.endpoint } : {}),

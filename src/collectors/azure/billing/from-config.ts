@@ -13,6 +13,8 @@ interface Ctx {
   credential?: TokenCredential;
 }
 
+const LOCAL_SERVER_CREDENTIAL: TokenCredential = { getToken: async () => ({ token: 'local-server', expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) };
+
 /** A Cost Management export in Blob Storage, from its URL (`https://<account>.blob.core.windows.net/<container>/<dir>/<export>`). */
 export function blobExportFromConfig(uri: string, ctx: Ctx): BillingSource {
   return azureBlobExportSource({ url: uri, requestTimeoutMs: ctx.config.timeouts.requestMs, ...(ctx.credential ? { credential: ctx.credential } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
@@ -25,6 +27,9 @@ export function blobExportFromConfig(uri: string, ctx: Ctx): BillingSource {
 export async function costManagementFromConfig(scope: string, range: { start: string; end: string }, ctx: Ctx): Promise<CostApiAnswer> {
   const endpoint = ctx.config.billing.costApis.azureCostManagement.endpoint ?? ctx.config.azure.endpoints.arm;
   const toDay = new Date(Date.parse(`${range.end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-  const out = await queryAzureCosts({ scope, fromDay: range.start, toDay }, { ...(endpoint ? { endpoint } : {}), requestTimeoutMs: ctx.config.timeouts.requestMs, ...(ctx.credential ? { credential: ctx.credential } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  // An http endpoint is a local test server: no credential is looked for (DefaultAzureCredential would probe the
+  // instance metadata service and the Azure CLI), and the token sent there is a placeholder.
+  const credential = ctx.credential ?? (endpoint?.startsWith('http://') ? LOCAL_SERVER_CREDENTIAL : undefined);
+  const out = await queryAzureCosts({ scope, fromDay: range.start, toDay }, { ...(endpoint ? { endpoint } : {}), requestTimeoutMs: ctx.config.timeouts.requestMs, ...(credential ? { credential } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
   return { rows: out.rows, calls: out.calls, estimatedCostUsd: 0 };
 }
