@@ -1,8 +1,9 @@
-import type { ProblemSummary, SpendImport, SpendRow } from '../domain/spend.js';
+import { SPEND_KEY_FIELDS, SPEND_SUM_FIELDS, type ProblemSummary, type SpendImport, type SpendRow } from '../domain/spend.js';
 import type { SpendLedger } from '../store/spend/spend-ledger.js';
 import { readFocusObject, mergeReports } from './focus/read.js';
 import type { FocusReadReport } from './focus/read.js';
 import { SpendAggregator } from './ledger/aggregate.js';
+import { compareSpendRows } from './ledger/order.js';
 import type { BillingSource } from './source.js';
 
 /** How one billing period of one dataset went: imported (with its record) or failed (the ledger kept what it had). */
@@ -43,16 +44,15 @@ export async function importFocusExport(source: BillingSource, ledger: SpendLedg
         options.onProgress?.(`${object.name}: FOCUS ${report.focusVersion} ${report.format}, ${report.rowsAccepted} of ${report.rowsRead} rows accepted`);
       }
       const merged = mergeReports(reports);
-      const byPeriod = aggregator.byBillingPeriod();
-      // A layout that names its period claims it even when empty (an export rewritten to nothing clears the period).
-      if (group.billingPeriod && !byPeriod.has(group.billingPeriod)) byPeriod.set(group.billingPeriod, []);
+      const { byPeriod, notes } = group.billingPeriod ? claimedByFolder(group.billingPeriod, aggregator.byBillingPeriod()) : { byPeriod: aggregator.byBillingPeriod(), notes: [] };
+      if (group.note) notes.unshift(group.note);
       for (const [billingPeriod, rows] of [...byPeriod.entries()].sort(([a], [b]) => a.localeCompare(b))) {
         const record = importRecord({
           datasetId: source.datasetId, billingPeriod, via: reports.some((r) => r.format === 'parquet') ? 'focus-parquet' : 'focus-csv',
           focusVersion: merged.focusVersion, bases: ['billed', 'amortized'], files, rows,
           // Accepted: this period's rows; read and problems: the files' (a file may hold several periods).
           rowsRead: merged.rowsRead, rowsAccepted: rows.reduce((n, r) => n + r.rowCount, 0), problems: [...merged.problems, ...aggregator.problems()],
-          nowMs: options.nowMs, ...(merged.dataThroughMs !== undefined ? { dataThroughMs: merged.dataThroughMs } : {}), ...(group.note ? { notes: [group.note] } : {}),
+          nowMs: options.nowMs, ...(merged.dataThroughMs !== undefined ? { dataThroughMs: merged.dataThroughMs } : {}), ...(notes.length > 0 ? { notes } : {}),
         });
         await ledger.replacePeriod(record, rows);
         outcomes.push({ status: 'imported', record });
@@ -107,6 +107,31 @@ function importRecord(input: {
     files: input.files, rowsRead: input.rowsRead, rowsAccepted: input.rowsAccepted, ledgerRows: input.rows.length, problems: input.problems, importedAtMs: input.nowMs,
     ...(dataThroughMs !== undefined ? { dataThroughMs } : {}), ...(firstDay ? { firstDay } : {}), ...(lastDay ? { lastDay } : {}), ...(input.notes ? { notes: input.notes } : {}),
   };
+}
+
+/**
+ * The rows of files a layout files under one period (an S3 `BILLING_PERIOD=` folder, a Blob date range, a GCS path),
+ * as that one period: the folder is what `replacePeriod` replaces, so it claims the period even when empty (an export
+ * rewritten to nothing clears it), and a row billed to another period (a late charge with the next BillingPeriodStart)
+ * stays with its folder, folded into the same ledger lines. Writing it under its own period would replace that
+ * period's whole import, imported from its own folder, with this one row.
+ */
+function claimedByFolder(period: string, byPeriod: Map<string, SpendRow[]>): { byPeriod: Map<string, SpendRow[]>; notes: string[] } {
+  const notes: string[] = [];
+  const lines = new Map<string, SpendRow>();
+  for (const [billedTo, rows] of byPeriod) {
+    if (billedTo !== period) {
+      const n = rows.reduce((sum, r) => sum + r.rowCount, 0);
+      notes.push(`${n} ${n === 1 ? 'row' : 'rows'} billed to ${billedTo} (BillingPeriodStart) kept with ${period}, the period whose files hold ${n === 1 ? 'it' : 'them'}`);
+    }
+    for (const row of rows) {
+      const key = SPEND_KEY_FIELDS.map((f) => row[f]).join('\u0000');
+      const have = lines.get(key);
+      if (!have) lines.set(key, { ...row });
+      else for (const f of SPEND_SUM_FIELDS) have[f] += row[f];
+    }
+  }
+  return { byPeriod: new Map([[period, [...lines.values()].sort(compareSpendRows)]]), notes };
 }
 
 function newestFirst<T extends { billingPeriod?: string }>(groups: readonly T[]): T[] {

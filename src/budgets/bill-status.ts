@@ -3,7 +3,12 @@ import type { SpendImport } from '../domain/spend.js';
 import type { Instance } from '../domain/instance.js';
 import { forecastPeriodEnd, inScope } from '../engine/ledger.js';
 import { reconcile } from '../billing/reconcile.js';
+import { matchResources } from '../billing/resource-match.js';
+import { resolvePrecedence } from '../billing/query-precedence.js';
+import type { Cloud } from '../domain/cloud.js';
+import type { SpendRow } from '../domain/spend.js';
 import { querySpend } from '../billing/query.js';
+import { accountKey, cloudOfRow } from '../billing/bill-rows.js';
 import type { SpendLedgerRow } from '../store/spend/spend-ledger.js';
 import type { BudgetStatusDetail } from './evaluate.js';
 import { periodBounds } from './period.js';
@@ -24,7 +29,7 @@ export interface BillView {
  * from there, on the bill's own daily history (run rate of the last billed day, and the trend). Falls back to the
  * modeled status, saying why, when the bill has nothing for the budget's period and scope.
  */
-export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDetail, bill: BillView, nowMs: number): BudgetStatusDetail {
+export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDetail, bill: BillView, nowMs: number, instances: readonly Instance[] = []): BudgetStatusDetail {
   const requested = budget.basis;
   const modeledBeside = { actualUsd: modeled.actualUsd, forecastUsd: modeled.forecastUsd };
   if (requested === 'modeled') return { ...modeled, basis: 'modeled', requestedBasis: 'modeled' };
@@ -34,8 +39,10 @@ export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDeta
   const fromDay = dayOf(startMs);
   const toDay = dayOf(Math.min(nowMs, endMs - 1));
   const scope = budget.scope;
-  const filter = { ...(scope.cloud ? { cloud: scope.cloud } : {}), ...(scope.account ? { account: scope.account } : {}), ...(scope.region ? { region: scope.region } : {}), ...(scope.tags ? { tags: scope.tags } : {}) };
-  const byDay = querySpend(bill.rows, bill.imports, { fromDay, toDay, basis: requested, groupBy: ['day'], filter });
+  // Scoped here rather than by querySpend's filter, whose account must match exactly (see billRowInScope). Dropping
+  // other accounts' rows before precedence changes nothing: a dataset wins per (provider, account, day).
+  const rows = bill.rows.filter((r) => billRowInScope(r, scope));
+  const byDay = querySpend(rows, bill.imports, { fromDay, toDay, basis: requested, groupBy: ['day'] });
   const days = new Map(byDay.groups.map((g) => [g.key['day'] as string, g.costUsd]));
   if (days.size === 0) return fallback(`the imported bill has no ${requested} cost in ${fromDay}…${toDay} for this budget's scope: modeled spend shown`);
   // Complete through the last billed day (the bill's freshness); not past now.
@@ -46,7 +53,10 @@ export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDeta
   const actualUsd = byDay.totalUsd;
   const f = forecastPeriodEnd({ actualUsd, lastDayUsd: daily.at(-1) ?? 0, daily, nowMs: billAsOfMs, periodEndMs: endMs });
   const crossed = budget.thresholds.filter((t) => (t.kind === 'actual' ? actualUsd : f.forecastUsd) >= (t.pct / 100) * budget.amountUsd);
-  const drivers = querySpend(bill.rows, bill.imports, { fromDay, toDay, basis: requested, groupBy: ['resource', 'service', 'cloud', 'provider', 'account', 'region'], filter });
+  const drivers = querySpend(rows, bill.imports, { fromDay, toDay, basis: requested, groupBy: ['resource', 'service', 'cloud', 'provider', 'account', 'region'] });
+  // A driver the inventory knows is named as the inventory names it (its name, id and type), not by its bill id.
+  const top = drivers.groups.slice(0, 5);
+  const known = matchResources(top.map((g) => ({ resourceId: g.key['resource'] ?? '', cloud: (g.key['cloud'] || undefined) as Cloud | undefined, provider: g.key['provider'] ?? '', account: g.key['account'] ?? '' }) as SpendRow), instances);
   const lagDays = Math.max(0, Math.floor((nowMs - billAsOfMs) / DAY_MS));
   return {
     ...modeled,
@@ -55,14 +65,18 @@ export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDeta
     runRateForecastUsd: r2(f.runRateUsd),
     trendForecastUsd: r2(f.trendUsd),
     thresholdsCrossed: crossed.map((t) => ({ pct: t.pct, kind: t.kind })),
-    topDrivers: drivers.groups.slice(0, 5).map((g) => ({
-      instanceId: g.key['resource'] || `(${g.key['service'] || 'unnamed service'})`,
-      cloud: g.key['cloud'] || g.key['provider'] || '',
-      account: g.key['account'] ?? '',
-      region: g.key['region'] ?? '',
-      type: g.key['service'] ?? '',
-      usd: r2(g.costUsd),
-    })),
+    topDrivers: top.map((g) => {
+      const inst = known.get(g.key['resource'] ?? '');
+      return {
+        instanceId: inst?.id ?? (g.key['resource'] || `(${g.key['service'] || 'unnamed service'})`),
+        ...(inst?.name ? { name: inst.name } : {}),
+        cloud: g.key['cloud'] || g.key['provider'] || '',
+        account: g.key['account'] ?? '',
+        region: g.key['region'] ?? '',
+        type: inst?.type ?? g.key['service'] ?? '',
+        usd: r2(g.costUsd),
+      };
+    }),
     sources: [
       `bill (${requested}${requested === 'amortized' ? ': FOCUS EffectiveCost' : ': FOCUS BilledCost'}): ${byDay.datasetsUsed.join(', ')}, complete through ${lastDay}${lagDays > 0 ? ` (${lagDays} day${lagDays === 1 ? '' : 's'} behind)` : ''}`,
       ...byDay.datasetsShadowed.map((s) => `not counted: ${s.datasetId} (${s.reason})`),
@@ -84,10 +98,27 @@ export function withReconciliation(status: BudgetStatusDetail, budget: BudgetCon
   if (status.basis === 'modeled' || status.basis === undefined) return status;
   const { startMs, endMs } = periodBounds(budget.period, nowMs, budget.timeZone);
   const scope = budget.scope;
-  const rows = bill.rows.filter((r) => inScope({ cloud: r.cloud ?? ('' as never), account: r.account, region: r.region, tags: tagsOf(r.tagsJson) }, scope));
+  const { uses } = resolvePrecedence(bill.rows, bill.imports, status.basis);
+  const rows = bill.rows.filter((r) => uses(r) && billRowInScope(r, scope));
   const seen = instances.filter((i) => inScope(i, scope));
   const r = reconcile(rows, seen, { fromDay: dayOf(startMs), toDay: dayOf(Math.min(nowMs, endMs - 1)), basis: status.basis, modeledUsd: status.modeled?.actualUsd ?? 0 });
   return { ...status, reconciliation: { billUsd: r2(r.billTotalUsd), explainedByInstancesUsd: r2(r.instancesExplainedUsd), explainedPct: r.explainedPct === null || r.explainedPct === undefined ? null : Math.round(r.explainedPct * 10) / 10, modeledUsd: r2(status.modeled?.actualUsd ?? 0) } };
+}
+
+/**
+ * Whether a bill row is in a budget's scope, as the inventory's instances are (engine/ledger.ts inScope): the cloud
+ * is the row's or its provider's, and accounts compare as both sides spell them, since Azure exports write
+ * SubAccountId as `/subscriptions/<guid>` while the inventory, and so a budget's scope, holds the bare guid.
+ */
+function billRowInScope(row: SpendRow, scope: BudgetConfig['scope']): boolean {
+  const cloud = cloudOfRow(row);
+  if (scope.cloud && cloud !== scope.cloud) return false;
+  if (scope.account && (cloud ? accountKey(cloud, row.account) !== accountKey(cloud, scope.account) : row.account !== scope.account)) return false;
+  if (scope.region && row.region !== scope.region) return false;
+  const wanted = Object.entries(scope.tags ?? {});
+  if (wanted.length === 0) return true;
+  const tags = tagsOf(row.tagsJson);
+  return wanted.every(([k, v]) => tags[k] === v);
 }
 
 const tagCache = new Map<string, Record<string, string>>();

@@ -101,7 +101,7 @@ export async function budgetStatuses(input: { store: Store; catalog: Catalog; bu
     const [rows, imports] = await Promise.all([input.ledger.rowsBetween(fromDay, toDay), input.ledger.listImports()]);
     const bill = { rows, imports };
     const latest = snapshots.at(-1)?.instances ?? [];
-    statuses = statuses.map((s, i) => withReconciliation(billBudgetStatus(input.budgets[i] as BudgetConfig, s, bill, input.nowMs), input.budgets[i] as BudgetConfig, bill, latest, input.nowMs));
+    statuses = statuses.map((s, i) => withReconciliation(billBudgetStatus(input.budgets[i] as BudgetConfig, s, bill, input.nowMs, latest), input.budgets[i] as BudgetConfig, bill, latest, input.nowMs));
   } else {
     statuses = statuses.map((s) => ({ ...s, basis: 'modeled' as const, requestedBasis: input.budgets.find((b) => b.name === s.name)?.basis ?? 'modeled', ...(input.budgets.find((b) => b.name === s.name)?.basis !== 'modeled' ? { basisNote: 'no bill imported yet (rightsize billing import): modeled spend shown' } : {}) }));
   }

@@ -52,6 +52,9 @@ const ImportSchema = z
   .object({
     datasetId: z.string(), billingPeriod: z.string(), via: z.string(), focusVersion: z.string().optional(), bases: z.array(z.string()), files: z.array(z.string()),
     rowsRead: z.number(), rowsAccepted: z.number(), ledgerRows: z.number(), importedAt: z.string(), dataThrough: z.string().nullable(),
+    firstDay: z.string().nullable().openapi({ description: 'first day (UTC) the period has rows for' }),
+    lastDay: z.string().nullable().openapi({ description: 'last day (UTC) the period has rows for' }),
+    notes: z.array(z.string()).openapi({ description: 'how the files were chosen, when it matters (no manifest: the period\'s files were listed)' }),
     problems: z.array(z.object({ kind: z.string(), effect: z.string(), count: z.number(), examples: z.array(z.object({ file: z.string(), row: z.number(), column: z.string(), value: z.string(), message: z.string() })) })),
   })
   .openapi('SpendImport');
@@ -140,7 +143,8 @@ export function spendRoutes(deps: SpendRouteDeps) {
         items: imports.map((i) => ({
           datasetId: i.datasetId, billingPeriod: i.billingPeriod, via: i.via, ...(i.focusVersion ? { focusVersion: i.focusVersion } : {}), bases: i.bases, files: i.files,
           rowsRead: i.rowsRead, rowsAccepted: i.rowsAccepted, ledgerRows: i.ledgerRows, importedAt: new Date(i.importedAtMs).toISOString(),
-          dataThrough: i.dataThroughMs === undefined ? null : new Date(i.dataThroughMs).toISOString(), problems: i.problems,
+          dataThrough: i.dataThroughMs === undefined ? null : new Date(i.dataThroughMs).toISOString(), firstDay: i.firstDay ?? null, lastDay: i.lastDay ?? null,
+          notes: i.notes ?? [], problems: i.problems,
         })),
       },
       200,

@@ -32,10 +32,10 @@ export const billingCommand: Command = async (ctx, positionals) => {
         }
         const r = p.record;
         const rejected = r.problems.filter((x) => x.effect === 'rejected').reduce((n, x) => n + x.count, 0);
-        ctx.stdout.write(`  ${r.billingPeriod}: ${int(r.rowsAccepted)} rows → ${int(r.ledgerRows)} ledger lines, ${r.firstDay ?? '—'} … ${r.lastDay ?? '—'}${r.focusVersion ? `, FOCUS ${r.focusVersion}` : ''} (files: ${int(r.rowsRead)} rows read${rejected > 0 ? `, ${int(rejected)} rejected` : ''})\n`);
+        ctx.stdout.write(`  ${r.billingPeriod}: ${int(r.rowsAccepted)} row${r.rowsAccepted === 1 ? '' : 's'} → ${int(r.ledgerRows)} ledger line${r.ledgerRows === 1 ? '' : 's'}, ${r.firstDay ?? '—'} … ${r.lastDay ?? '—'}${r.focusVersion ? `, FOCUS ${r.focusVersion}` : ''} (files: ${int(r.rowsRead)} rows read${rejected > 0 ? `, ${int(rejected)} rejected` : ''})\n`);
         for (const x of r.problems) {
           const ex = x.examples[0];
-          ctx.stdout.write(`    ${x.effect} ${int(x.count)} × ${x.kind}${ex ? ` (e.g. ${termText(ex.file.split('/').at(-1) ?? ex.file)} row ${ex.row}, ${termText(ex.column)}=${JSON.stringify(termText(ex.value))}: ${termText(ex.message)})` : ''}\n`);
+          ctx.stdout.write(`    ${x.effect} ${int(x.count)} × ${x.kind}${ex ? ` (e.g. ${termText(ex.file.split('/').at(-1) ?? ex.file)} row ${ex.row}, ${termText(ex.column)}="${termText(ex.value)}": ${termText(ex.message)})` : ''}\n`);
         }
       }
     }

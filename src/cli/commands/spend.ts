@@ -44,9 +44,9 @@ export const spendCommand: Command = async (ctx) => {
       ctx.stdout.write(paragraph('No bill imported yet. Import a FOCUS export with `rightsize billing import <path|s3://…|https://…blob…|gs://…>`, or configure billing.exports / billing.costApis (README, "From your bill").', ctx.width) + '\n');
       return 0;
     }
-    const columns: Column[] = [...by.dims.map((d) => ({ header: d, wrap: 'first' as const })), { header: `${basis} (USD)`, align: 'right' }, { header: 'list (USD)', align: 'right' }];
+    const columns: Column[] = [...by.dims.map((d) => ({ header: termText(d), wrap: 'first' as const })), { header: `${basis} (USD)`, align: 'right' }, { header: 'list (USD)', align: 'right' }];
     const rowsOut = result.groups.map((g) => [...by.dims.map((d) => termText(g.key[d] ?? '') || '—'), usd(g.costUsd, 2), usd(g.listCostUsd, 2)]);
-    ctx.stdout.write(`${paragraph(`Spend ${from} … ${to} (${basis}${basis === 'amortized' ? ', FOCUS EffectiveCost' : ', FOCUS BilledCost'}), by ${by.dims.join(', ')}: ${usd(result.totalUsd, 2)}${result.dataThroughDay ? `; the bill has rows through ${result.dataThroughDay}` : ''}`, ctx.width)}\n`);
+    ctx.stdout.write(`${paragraph(`Spend ${from} … ${to} (${basis}${basis === 'amortized' ? ', FOCUS EffectiveCost' : ', FOCUS BilledCost'}), by ${by.dims.map(termText).join(', ')}: ${usd(result.totalUsd, 2)}${result.dataThroughDay ? `; the bill has rows through ${result.dataThroughDay}` : ''}`, ctx.width)}\n`);
     if (rowsOut.length > 0) ctx.stdout.write(`${table(columns, rowsOut, { width: ctx.width })}\n`);
     else ctx.stdout.write('No spend in this range and filter.\n');
     ctx.stdout.write(`${paragraph(`From: ${result.datasetsUsed.map(termText).join(', ') || 'no import'}`, ctx.width)}\n`);
