@@ -310,8 +310,7 @@ export function createApp(deps: AppDeps) {
     return c.json(status, 200);
   });
 
-  if (deps.ledger) app.route('/', spendRoutes({ ledger: deps.ledger, nowMs: deps.nowMs ?? Date.now }));
-  else for (const path of ['/v1/spend', '/v1/spend/imports']) app.get(path, (c) => problem(c, 404, 'no spend ledger: import a bill first (rightsize billing import <path|s3://…>)'));
+  app.route('/', spendRoutes({ ledger: deps.ledger, nowMs: deps.nowMs ?? Date.now }));
   app.route('/', policyEvaluationRoutes({ store: deps.store, catalog: deps.catalog, settings: deps.settings ?? defaultEngineSettings() }));
 
   const sendReport = async (c: Context, isoWeek: string, format: keyof typeof REPORT_TYPES) => {

@@ -29,7 +29,7 @@ export interface CliFlags {
   snapshot?: string;
   out?: string;
   /** `rightsize spend` options. */
-  spend?: { from?: string; to?: string; by?: string; basis?: string; cloud?: string; account?: string; service?: string; tag?: string };
+  spend?: { from?: string; to?: string; by?: string; basis?: string; cloud?: string; provider?: string; account?: string; service?: string; region?: string; tag?: string };
 }
 
 export type Command = (ctx: CommandContext, positionals: string[]) => Promise<number>;

@@ -77,14 +77,14 @@ export const HELP: Record<string, CommandHelp> = {
     examples: ['rightsize billing import ./focus-2026-11.csv.gz', 'rightsize billing import s3://my-cur-bucket/exports/focus-daily', 'rightsize billing import   # billing.exports, billing.athena, billing.bigquery, billing.costApis'],
   },
   spend: {
-    usage: '[--from DAY] [--to DAY] [--by DIMS] [--basis amortized|billed] [--cloud C] [--account A] [--service S] [--tag k=v] [--json] [--wide]',
+    usage: '[--from DAY] [--to DAY] [--by DIMS] [--basis amortized|billed] [--cloud C] [--provider P] [--account A] [--service S] [--region R] [--tag k=v] [--json] [--wide]',
     summary: 'actual spend from the imported bill, grouped by day, month, cloud, provider, account, service, region, resource, chargeCategory or tag:<key>',
     options: [
       '--from DAY        first day, YYYY-MM-DD (default: the first of this month, UTC)',
       '--to DAY          last day, inclusive (default: today)',
       '--by DIMS         up to 3, comma-separated (default: day)',
       '--basis B         amortized (FOCUS EffectiveCost, default) or billed (BilledCost, as invoiced)',
-      '--cloud/--account/--service/--tag   only that cloud, account, service or tag (key=value)',
+      '--cloud C, --provider P, --account A, --service S, --region R, --tag k=v   only that cloud, FOCUS provider (Oracle, …), account, service, region or tag',
       JSON_OPT, WIDE_OPT,
     ],
     examples: ['rightsize spend --by service', 'rightsize spend --from 2026-10-01 --to 2026-10-31 --by account,service --basis billed', 'rightsize spend --by tag:team --json'],

