@@ -22,9 +22,10 @@ export interface ImportOptions {
 
 /**
  * Imports a FOCUS export: each billing period's current files are read (streamed, validated), aggregated to daily
- * ledger lines and written with `replacePeriod`, so re-importing a rewritten export replaces, never adds. A period
- * whose files cannot be read (a missing required column, an unreadable object) fails alone: the ledger keeps its
- * previous import of that period and the other periods still land.
+ * ledger lines and written with `replacePeriod`, so re-importing a rewritten export replaces, never adds. Where the
+ * layout names the period (a folder per period), everything its files hold is that period's; otherwise the rows'
+ * BillingPeriodStart decides. A period whose files cannot be read (a missing required column, an unreadable object)
+ * fails alone: the ledger keeps its previous import of that period and the other periods still land.
  */
 export async function importFocusExport(source: BillingSource, ledger: SpendLedger, options: ImportOptions): Promise<PeriodOutcome[]> {
   const all = await source.periods(options.signal);

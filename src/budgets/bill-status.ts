@@ -45,11 +45,13 @@ export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDeta
   const byDay = querySpend(rows, bill.imports, { fromDay, toDay, basis: requested, groupBy: ['day'] });
   const days = new Map(byDay.groups.map((g) => [g.key['day'] as string, g.costUsd]));
   if (days.size === 0) return fallback(`the imported bill has no ${requested} cost in ${fromDay}…${toDay} for this budget's scope: modeled spend shown`);
-  // Complete through the last billed day (the bill's freshness); not past now.
+  // Complete through the last billed day, or less where the import says its data ends inside that day (an export
+  // refreshed mid-day, as AWS does several times a day); never past now.
   const lastDay = [...days.keys()].sort().at(-1) as string;
-  const billAsOfMs = Math.min(nowMs, Date.parse(`${lastDay}T00:00:00Z`) + DAY_MS);
+  const billAsOfMs = Math.min(nowMs, Date.parse(`${lastDay}T00:00:00Z`) + DAY_MS, completeThroughMs(byDay.datasetsUsed, bill.imports));
+  // A partial last day counts in actual spend but is no daily rate: the forecast runs on complete days only.
   const daily: number[] = [];
-  for (let d = Date.parse(`${fromDay}T00:00:00Z`); d < billAsOfMs; d += DAY_MS) daily.push(days.get(dayOf(d)) ?? 0);
+  for (let d = Date.parse(`${fromDay}T00:00:00Z`); d + DAY_MS <= billAsOfMs; d += DAY_MS) daily.push(days.get(dayOf(d)) ?? 0);
   const actualUsd = byDay.totalUsd;
   const f = forecastPeriodEnd({ actualUsd, lastDayUsd: daily.at(-1) ?? 0, daily, nowMs: billAsOfMs, periodEndMs: endMs });
   const crossed = budget.thresholds.filter((t) => (t.kind === 'actual' ? actualUsd : f.forecastUsd) >= (t.pct / 100) * budget.amountUsd);
@@ -78,7 +80,7 @@ export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDeta
       };
     }),
     sources: [
-      `bill (${requested}${requested === 'amortized' ? ': FOCUS EffectiveCost' : ': FOCUS BilledCost'}): ${byDay.datasetsUsed.join(', ')}, complete through ${lastDay}${lagDays > 0 ? ` (${lagDays} day${lagDays === 1 ? '' : 's'} behind)` : ''}`,
+      `bill (${requested}${requested === 'amortized' ? ': FOCUS EffectiveCost' : ': FOCUS BilledCost'}): ${byDay.datasetsUsed.join(', ')}, complete through ${billAsOfMs % DAY_MS === 0 ? dayOf(billAsOfMs - 1) : `${new Date(billAsOfMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`}${lagDays > 0 ? ` (${lagDays} day${lagDays === 1 ? '' : 's'} behind)` : ''}`,
       ...byDay.datasetsShadowed.map((s) => `not counted: ${s.datasetId} (${s.reason})`),
       ...modeled.sources.map((s) => `beside it, ${s}`),
     ],
@@ -103,6 +105,22 @@ export function withReconciliation(status: BudgetStatusDetail, budget: BudgetCon
   const seen = instances.filter((i) => inScope(i, scope));
   const r = reconcile(rows, seen, { fromDay: dayOf(startMs), toDay: dayOf(Math.min(nowMs, endMs - 1)), basis: status.basis, modeledUsd: status.modeled?.actualUsd ?? 0 });
   return { ...status, reconciliation: { billUsd: r2(r.billTotalUsd), explainedByInstancesUsd: r2(r.instancesExplainedUsd), explainedPct: r.explainedPct === null || r.explainedPct === undefined ? null : Math.round(r.explainedPct * 10) / 10, modeledUsd: r2(status.modeled?.actualUsd ?? 0) } };
+}
+
+/**
+ * Where the freshest of the datasets used ends (its newest import's latest ChargePeriodEnd): the bill's last day
+ * is partial when this falls inside it. The latest of them, as the last billed day is: a dataset that lags (another
+ * cloud's export) must not pull back the others' days. Infinity when a dataset's imports do not say.
+ */
+function completeThroughMs(datasets: readonly string[], imports: readonly SpendImport[]): number {
+  let through = Number.NEGATIVE_INFINITY;
+  for (const datasetId of datasets) {
+    let newest: number | undefined;
+    for (const imp of imports) if (imp.datasetId === datasetId && imp.dataThroughMs !== undefined && (newest === undefined || imp.dataThroughMs > newest)) newest = imp.dataThroughMs;
+    if (newest === undefined) return Number.POSITIVE_INFINITY;
+    through = Math.max(through, newest);
+  }
+  return datasets.length === 0 ? Number.POSITIVE_INFINITY : through;
 }
 
 /**

@@ -208,7 +208,6 @@ function dailyByHand(recs: readonly Rec[], scope: Scope, basis: 'billed' | 'amor
  * (whole days here); the larger of the two.
  */
 function forecastByHand(actual: number, daily: readonly number[], daysLeft: number): { runRate: number; trend: number; forecast: number } {
-  expect(Number.isInteger(daysLeft)).toBe(true);
   const runRate = actual + (daily.at(-1) ?? 0) * daysLeft;
   let trend = runRate;
   const n = daily.length;
@@ -223,7 +222,12 @@ function forecastByHand(actual: number, daily: readonly number[], daysLeft: numb
     const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
     const intercept = (sy - slope * sx) / n;
     let future = 0;
-    for (let k = n; k < n + daysLeft; k++) future += intercept + slope * k;
+    if (Number.isInteger(daysLeft)) for (let k = n; k < n + daysLeft; k++) future += intercept + slope * k;
+    else {
+      // Day k spans [k − ½, k + ½] on the line's axis: the days left are the line's area from n − ½ on.
+      const [a, b] = [n - 0.5, n - 0.5 + daysLeft];
+      future = intercept * (b - a) + (slope * (b * b - a * a)) / 2;
+    }
     trend = actual + Math.max(0, future);
   }
   return { runRate, trend, forecast: Math.max(runRate, trend) };
@@ -336,6 +340,24 @@ describe('budget status on the bill', () => {
     expect(modeled.basis).toBe('modeled');
     expect(modeled.billDataThrough).toBeUndefined();
     expect(modeled.modeled).toBeUndefined();
+  });
+
+  it('a last day the export holds only in part counts in actual spend, and the forecast runs on complete days from where the data ends', async () => {
+    const w = await world();
+    // Through 18 Nov, then 19 Nov's first 12 hours of VM A and VM B's charge (an export refreshed at noon).
+    const partial = novemberCharges(19).filter((c) => c.day !== '2026-11-19' || (c.resourceId === arnOf(VM_A) && (c.hour ?? 0) < 12) || c.resourceId === VM_B);
+    const recs = await importBill(w, partial, NOW - 6 * HOUR_MS);
+    expect(recs.map((r) => Date.parse(`${r['ChargePeriodEnd']}Z`)).reduce((a, b) => Math.max(a, b))).toBe(Date.UTC(2026, 10, 19, 12));
+    const [s] = (await statusesOf(w, [budget({ name: 'all', amountUsd: 1000, basis: 'amortized' })])) as [BudgetStatusDetail];
+    const actual = recs.filter((r) => dayOf(r) >= MONTH_START).reduce((a, r) => a + costOf(r, 'amortized'), 0);
+    const daily = dailyByHand(recs, {}, 'amortized', '2026-11-18');
+    const f = forecastByHand(actual, daily, (PERIOD_END_MS - Date.UTC(2026, 10, 19, 12)) / DAY_MS);
+    expectUsd(s.actualUsd, actual);
+    expect(s.billDataThrough).toBe('2026-11-19T12:00:00.000Z');
+    expectUsd(s.runRateForecastUsd, f.runRate);
+    expectUsd(s.trendForecastUsd, f.trend);
+    expectUsd(s.forecastUsd, f.forecast);
+    expect(s.sources[0]).toContain('complete through 2026-11-19 12:00 UTC (1 day behind)');
   });
 
   it('scope filters (cloud, account, tags, region) select the bill\'s rows; Azure accounts match in their bare form', async () => {

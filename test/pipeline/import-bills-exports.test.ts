@@ -9,7 +9,8 @@ import { type AwsStoreServers, LOCAL_CREDENTIALS, startAwsStoreServers } from '.
 import { manifestJson, putLayout } from '../helpers/billing/aws-s3-export-layout.js';
 import { startAzureBlobWireServer, type WireBlob } from '../helpers/billing/azure-blob-wire-server.js';
 import { startGcsWireServer } from '../helpers/billing/gcp-gcs-wire-server.js';
-import { addSums, csvOf, ledgerTotals, parquetOf, recordsOf, SAMPLE, shiftMonths, sumsOf, tempLedger } from './import-bills-helpers.js';
+import { HOSTILE_CORPUS } from '../report/hostile.js';
+import { addSums, csvOf, HEADER, ledgerTotals, parquetOf, recordsOf, SAMPLE, shiftMonths, sumsOf, tempLedger } from './import-bills-helpers.js';
 
 // The real FOCUS 1.0 sample split over four configured exports, each through its real client and a local wire server.
 const AWS_SEP = recordsOf('AWS', '2024-09');
@@ -189,5 +190,25 @@ describe('importBills over an export whose layout names each period', () => {
     expect(sep).toMatchObject({ rowsRead: 7, rowsAccepted: 7 });
     expect(sep?.notes?.join(' ')).toContain('1 row billed to 2024-10');
     expect(gcs.unexpected).toEqual([]);
+  });
+});
+
+describe('importBills with hostile text in the bill', () => {
+  it('service names, accounts and tags from the bill land in the ledger byte for byte', async () => {
+    const rows = AWS_SEP.slice(0, HOSTILE_CORPUS.length).map((r, i) => {
+      const out = [...r];
+      const hostile = HOSTILE_CORPUS[i]!;
+      out[HEADER.indexOf('ServiceName')] = hostile;
+      out[HEADER.indexOf('SubAccountId')] = `acct ${hostile}`;
+      out[HEADER.indexOf('Tags')] = JSON.stringify({ [`k${i} ${hostile}`]: hostile });
+      return out;
+    });
+    writeFileSync(path.join(localDir, 'sample.csv'), csvOf(rows));
+    const out = await importBills({ config: configOf([localDir], 'http://127.0.0.1:9'), ledger: t.ledger, env: ENV, nowMs: NOW });
+    expect(out).toMatchObject({ failed: 0, imported: 1 });
+    const ledgerRows = await t.ledger.rowsBetween('2024-09-01', '2024-09-30');
+    const got = ledgerRows.map((r) => [r.service, r.account, r.tagsJson, r.billedCostUsd]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const want = rows.map((r, i) => [HOSTILE_CORPUS[i], `acct ${HOSTILE_CORPUS[i]}`, JSON.stringify({ [`k${i} ${HOSTILE_CORPUS[i]}`]: HOSTILE_CORPUS[i] }), Number(r[HEADER.indexOf('BilledCost')])]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(got).toEqual(want);
   });
 });

@@ -1,9 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_SQL_COLUMNS, ledgerSql } from '../../src/billing/ledger/sql.js';
-import { ConfigSchema } from '../../src/config.js';
+import { ConfigSchema, loadConfig } from '../../src/config.js';
 import { importBills } from '../../src/pipeline/import-bills.js';
 import { startAwsJsonServer, type JsonReply, type JsonRequest } from '../helpers/billing/aws-json-server.js';
 import { startTripwireServer, tempLedger } from './import-bills-helpers.js';
@@ -159,10 +160,10 @@ describe('importBills pushdown', () => {
   it('BigQuery: one ledger query per month against the view, its rows land', async () => {
     const bq = await startMonthlyBigQuery('bill-p');
     closers.push(bq.close);
-    const config = ConfigSchema.parse({
-      dataDir: path.join(t.dir, 'data'),
-      billing: { bigquery: { projectId: 'bill-p', view: 'bill-p.billing.focus_v1', endpoint: bq.url } },
-    });
+    // Through a config file, as the CLI and the Lambda read it.
+    const file = path.join(t.dir, 'rightsize.config.json');
+    writeFileSync(file, JSON.stringify({ dataDir: path.join(t.dir, 'data'), billing: { bigquery: { projectId: 'bill-p', view: 'bill-p.billing.focus_v1', endpoint: bq.url } } }));
+    const config = loadConfig({ configPath: file, cwd: t.dir, env: {} });
     const out = await importBills({ config, ledger: t.ledger, env: {}, nowMs: NOW });
 
     expect(bq.queries).toHaveLength(2);
