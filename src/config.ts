@@ -134,7 +134,11 @@ const BillingConfigSchema = z.object({
   /** Billing periods to re-import per run, newest first (2: this month and last, which closes a few days late). */
   periodsPerRun: z.number().int().min(1).max(24).default(2),
   /** Currency → USD rate for bills not in USD; rows in a currency without a rate are counted and left out. */
-  exchangeRatesToUsd: z.record(z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code'), z.number().positive()).default({ USD: 1 }),
+  exchangeRatesToUsd: z
+    .record(z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code'), z.number().positive())
+    .default({ USD: 1 })
+    // USD is always 1: giving EUR's rate must not turn every USD row into a problem.
+    .transform((rates) => ({ ...rates, USD: 1 })),
   /** AWS Data Exports in S3 are aggregated by Athena (the bill never passes through a Lambda) when set. */
   athena: z
     .object({

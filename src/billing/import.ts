@@ -47,13 +47,18 @@ export async function importFocusExport(source: BillingSource, ledger: SpendLedg
       const merged = mergeReports(reports);
       const { byPeriod, notes } = group.billingPeriod ? claimedByFolder(group.billingPeriod, aggregator.byBillingPeriod()) : { byPeriod: aggregator.byBillingPeriod(), notes: [] };
       if (group.note) notes.unshift(group.note);
+      if (byPeriod.size === 0) {
+        // Nothing to file under any period: say why rather than report nothing.
+        const problems = [...merged.problems, ...aggregator.problems()].filter((p) => p.effect === 'rejected');
+        throw new Error(merged.rowsRead === 0 ? 'the files hold no rows' : `all ${merged.rowsRead} rows were rejected (${problems.map((p) => `${p.count} × ${p.kind}${p.examples[0] ? `: ${p.examples[0].message}` : ''}`).join('; ')})`);
+      }
       for (const [billingPeriod, rows] of [...byPeriod.entries()].sort(([a], [b]) => a.localeCompare(b))) {
         const record = importRecord({
           datasetId: source.datasetId, billingPeriod, via: reports.some((r) => r.format === 'parquet') ? 'focus-parquet' : 'focus-csv',
           focusVersion: merged.focusVersion, bases: ['billed', 'amortized'], files, rows,
           // Accepted: this period's rows; read and problems: the files' (a file may hold several periods).
           rowsRead: merged.rowsRead, rowsAccepted: rows.reduce((n, r) => n + r.rowCount, 0), problems: [...merged.problems, ...aggregator.problems()],
-          nowMs: options.nowMs, ...(merged.dataThroughMs !== undefined ? { dataThroughMs: merged.dataThroughMs } : {}), ...(notes.length > 0 ? { notes } : {}),
+          nowMs: options.nowMs, ...(periodThroughMs(merged.dataThroughMs, rows) !== undefined ? { dataThroughMs: periodThroughMs(merged.dataThroughMs, rows) as number } : {}), ...(notes.length > 0 ? { notes } : {}),
         });
         await ledger.replacePeriod(record, rows);
         outcomes.push({ status: 'imported', record });
@@ -137,4 +142,12 @@ function claimedByFolder(period: string, byPeriod: Map<string, SpendRow[]>): { b
 
 function newestFirst<T extends { billingPeriod?: string }>(groups: readonly T[]): T[] {
   return [...groups].sort((a, b) => (b.billingPeriod ?? '9999').localeCompare(a.billingPeriod ?? '9999'));
+}
+
+/** A period's freshness: the files' latest ChargePeriodEnd, but no later than the end of the period's own last day. */
+function periodThroughMs(filesThroughMs: number | undefined, rows: readonly SpendRow[]): number | undefined {
+  if (filesThroughMs === undefined) return undefined;
+  let lastDay = '';
+  for (const r of rows) if (r.day > lastDay) lastDay = r.day;
+  return lastDay === '' ? filesThroughMs : Math.min(filesThroughMs, Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000);
 }

@@ -61,7 +61,7 @@ export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Actual${onBill ? ` (${status.basis}, bill through ${mrkdwn(status.billDataThrough?.slice(0, 10) ?? '?')})` : ''}*\n${usd(status.actualUsd)} (${pct(status.actualUsd, status.amountUsd)})` },
+        { type: 'mrkdwn', text: `*Actual${onBill ? ` (${status.basis}, bill through ${mrkdwn(billThrough(status.billDataThrough))})` : ''}*\n${usd(status.actualUsd)} (${pct(status.actualUsd, status.amountUsd)})` },
         { type: 'mrkdwn', text: `*Forecast*\n${usd(status.forecastUsd)} (${pct(status.forecastUsd, status.amountUsd)})` },
         { type: 'mrkdwn', text: `*Budget*\n${usd(status.amountUsd)} per ${mrkdwn(status.period)}` },
         { type: 'mrkdwn', text: `*Period*\n${mrkdwn(status.periodStart.slice(0, 10))} → ${mrkdwn(status.periodEnd.slice(0, 10))}` },
@@ -75,4 +75,12 @@ export function alertBlocks(status: BudgetStatusDetail, threshold: { pct: number
   if (link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the report' }, url: link }] });
   // The top-level `text` is the notification fallback, which Slack parses as mrkdwn.
   return { text: title(mrkdwn), blocks };
+}
+
+/** The bill's last covered day (its freshness is an exclusive end instant), with the hour when it ends mid-day. */
+function billThrough(iso: string | undefined): string {
+  if (!iso) return '?';
+  const endMs = Date.parse(iso);
+  const midnight = endMs % 86_400_000 === 0;
+  return midnight ? new Date(endMs - 1).toISOString().slice(0, 10) : `${new Date(endMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -2,10 +2,9 @@ import { barChart } from './charts.js';
 import { html as esc } from './escape/html.js';
 import { mdText } from './escape/markdown.js';
 import { signedPct, usd } from './format.js';
-import type { BillSection } from './bill-section.js';
+import { NO_IMPORT, type BillSection } from './bill-section.js';
 
 const pctText = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)}%`);
-const NO_BILL = 'No bill imported: spend above is modeled (running instances × catalog prices). Import your bill for actual, amortized spend and reconciliation: rightsize billing import <path|s3://…> (README, "From your bill").';
 
 /** One-paragraph statement of the bill against the model, the same words in every format. */
 export function billSummary(b: BillSection): string {
@@ -15,8 +14,8 @@ export function billSummary(b: BillSection): string {
 }
 
 /** The HTML section; every value from the bill (services, accounts, commitment ids) is escaped. */
-export function billHtml(b: BillSection | null, table: (head: string[], rows: string[][]) => string): string {
-  if (b === null) return `<h2>From the bill</h2><p class="note">${esc(NO_BILL)}</p>`;
+export function billHtml(b: BillSection | null, table: (head: string[], rows: string[][]) => string, absent: string | null = null): string {
+  if (b === null) return `<h2>From the bill</h2><p class="note">${esc(absent ?? NO_IMPORT)}</p>`;
   const parts = [
     '<h2>From the bill</h2>',
     `<p>${esc(billSummary(b))}</p>`,
@@ -33,8 +32,8 @@ export function billHtml(b: BillSection | null, table: (head: string[], rows: st
 }
 
 /** The Markdown section; `table` escapes every cell. */
-export function billMarkdown(b: BillSection | null, table: (head: string[], rows: string[][]) => string): string {
-  if (b === null) return `## From the bill\n\n${mdText(NO_BILL)}\n`;
+export function billMarkdown(b: BillSection | null, table: (head: string[], rows: string[][]) => string, absent: string | null = null): string {
+  if (b === null) return `## From the bill\n\n${mdText(absent ?? NO_IMPORT)}\n`;
   const parts = ['## From the bill', '', mdText(billSummary(b)), '', table(['provider', 'service', 'this period (USD)', 'period before (USD)'], b.byService.map((s) => [s.provider, s.service, usd(s.costUsd), usd(s.previousUsd)]))];
   if (b.reconciliation.unexplainedTop.length > 0) parts.push('', '### Not explained by the inventory', '', table(['provider', 'service', 'cost (USD)'], b.reconciliation.unexplainedTop.map((u) => [u.provider, u.service, usd(u.costUsd)])));
   if (b.negotiated.length > 0) parts.push('', '### Negotiated rates', '', table(['provider', 'account', 'list', 'contracted', 'discount'], b.negotiated.map((n) => [n.provider, n.account, usd(n.listUsd), usd(n.contractedUsd), `${n.discountPct.toFixed(1)}%`])));

@@ -11,6 +11,9 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Why the report has no bill section when nothing was imported. */
+export const NO_IMPORT = 'No bill imported: spend above is modeled (running instances × catalog prices). Import your bill for actual, amortized spend and reconciliation: rightsize billing import <path|s3://…> (README, "From your bill").';
+
 /** The weekly report's "from the bill" part: actual (amortized) spend beside the modeled estimate. */
 export interface BillSection {
   basis: 'amortized';
@@ -39,18 +42,21 @@ export interface BillSection {
 /**
  * The bill over the report window's complete days (up to the bill's last day), against the 7 days before, with the
  * modeled estimate of the same days, reconciliation with the latest inventory, negotiated rates and commitments.
- * Null when no bill was imported for the window.
+ * Absent, with the reason, when no bill was imported or none covers the window.
  */
-export async function buildBillSection(input: { ledger: SpendLedger; weekStartMs: number; nowMs: number; instances: readonly Instance[]; modeledUsdOfDay: (day: string) => number }): Promise<BillSection | null> {
+export async function buildBillSection(input: { ledger: SpendLedger; weekStartMs: number; nowMs: number; instances: readonly Instance[]; modeledUsdOfDay: (day: string) => number }): Promise<BillSection | { absent: string }> {
   const imports = await input.ledger.listImports();
-  if (imports.length === 0) return null;
+  if (imports.length === 0) return { absent: NO_IMPORT };
   const firstDay = dayOf(input.weekStartMs);
   const lastFullDay = dayOf(Math.floor(input.nowMs / DAY_MS) * DAY_MS - DAY_MS);
-  if (lastFullDay < firstDay) return null;
+  if (lastFullDay < firstDay) return { absent: 'the report window has no complete day yet' };
   const prevFrom = dayOf(input.weekStartMs - 7 * DAY_MS);
   const rows = await input.ledger.rowsBetween(prevFrom, lastFullDay);
   const week = querySpend(rows, imports, { fromDay: firstDay, toDay: lastFullDay, basis: 'amortized', groupBy: ['day'] });
-  if (week.groups.length === 0) return null;
+  if (week.groups.length === 0) {
+    const latest = imports.map((i) => i.lastDay ?? '').sort().at(-1);
+    return { absent: `the imported bill has no rows for ${firstDay} … ${lastFullDay}${latest ? ` (the latest import runs to ${latest})` : ''}: spend above is modeled` };
+  }
   const toDay = week.dataThroughDay && week.dataThroughDay < lastFullDay ? week.dataThroughDay : lastFullDay;
   // Compare like with like: the same number of days before.
   const spanDays = (Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${firstDay}T00:00:00Z`)) / DAY_MS + 1;

@@ -86,7 +86,7 @@ ${barChart('Spend per cloud (USD): this week vs the week before', s.byCloud.map(
 ${lineChart('Daily spend, last 14 days (USD per UTC day)', s.daily.map((d) => ({ label: d.day, value: d.usd, ...(d.partial ? { partial: `partial: ${d.partial.hours} of 24 hours` } : {}) })))}
 ${partial ? `<p class="note partial-day">${esc(partial)}</p>` : ''}
 <h3>Top movers (accounts, USD over 7 days)</h3>${table(['cloud', 'account', 'this week', 'week before', 'change'], s.topMovers.map((m) => [m.cloud, m.account, usd(m.thisWeekUsd), usd(m.lastWeekUsd), signedUsd(m.deltaUsd)]))}
-${billHtml(r.bill, table)}
+${billHtml(r.bill, table, r.billAbsent)}
 <h2>Fleet utilization</h2><p>${fw === null ? 'No snapshot, so no utilization figures.' : `Utilization window ${esc(`${dayRange(fw.start, fw.end)} (${daysLabel(fw.days)})`)}: median CPU p95 ${esc(r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a')}% and median memory max ${esc(r.utilization.memMaxMedianPct?.toFixed(1) ?? 'n/a')}% across ${r.utilization.instancesMeasured} measured instances. GPUs: ${r.utilization.gpu.gpuInstances} instances, ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours, ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} of them idle against a ${r.utilization.gpu.targetPct}% target (${esc(usd(r.utilization.gpu.idleGpuCostUsd))} at on-demand prices).`}</p>
 <h2>Top recommendations</h2>${computed}
 ${barChart('Recommendations by kind (count)', Object.entries(r.recommendations.byKind).sort().map(([k, n]) => ({ label: k, values: [n] })), ['recommendations']).replace(/\$/g, '')}

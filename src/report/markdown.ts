@@ -63,7 +63,7 @@ ${partial ? `Daily spend: ${mdText(partial)}\n\n` : ''}## Top movers (accounts, 
 
 ${table(['cloud', 'account', 'this week', 'week before', 'change'], s.topMovers.map((m) => [m.cloud, m.account, ours(usd(m.thisWeekUsd)), ours(usd(m.lastWeekUsd)), ours(signedUsd(m.deltaUsd))]))}
 
-${billMarkdown(r.bill, table)}
+${billMarkdown(r.bill, table, r.billAbsent)}
 ## Fleet utilization
 
 ${fw === null ? 'No snapshot, so no utilization figures.' : `Utilization window ${mdText(`${dayRange(fw.start, fw.end)} (${daysLabel(fw.days)})`)}: median CPU p95 ${r.utilization.cpuP95MedianPct?.toFixed(1) ?? 'n/a'}%, median memory max ${r.utilization.memMaxMedianPct?.toFixed(1) ?? 'n/a'}% over ${r.utilization.instancesMeasured} instances. GPU: ${r.utilization.gpu.gpuHours.toLocaleString('en-US')} GPU-hours, ${r.utilization.gpu.idleGpuHours.toLocaleString('en-US')} idle against ${r.utilization.gpu.targetPct}% (${usd(r.utilization.gpu.idleGpuCostUsd)}).`}

@@ -11,7 +11,7 @@ import type { AnalysisResults, Store } from '../store/store.js';
 import { findingActions, shortId, type FindingActions } from './actions.js';
 import { policyFrontierFor, type PolicyFrontier } from './policy-frontier.js';
 import { renderHtml } from './html.js';
-import { buildBillSection, type BillSection } from './bill-section.js';
+import { buildBillSection, NO_IMPORT, type BillSection } from './bill-section.js';
 import type { SpendLedger } from '../store/spend/spend-ledger.js';
 import { renderMarkdown } from './markdown.js';
 import { slackSummary } from './slack-summary.js';
@@ -64,6 +64,8 @@ export interface WeeklyReport {
   budgets: BudgetStatusDetail[];
   /** Actual spend from the imported bill beside the modeled estimate, and how much of it the inventory explains; null without a bill. */
   bill: BillSection | null;
+  /** Why `bill` is null: nothing imported, or the imports do not cover the window. */
+  billAbsent: string | null;
   dataQuality: { scopes: { cloud: string; account: string; region: string; status: string; message?: string }[]; skipsByReason: Record<string, number>; unpricedInstances: number };
 }
 
@@ -174,12 +176,14 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
   }
   const trend = latest ? await weekOverWeek(store, catalog, config, metas, latest, weekStartMs, rec.monthlySavingsUsd) : null;
   const budgets = await budgetStatuses({ store, catalog, budgets: config.budgets, nowMs, ...(input.ledger ? { ledger: input.ledger } : {}) });
-  const bill = input.ledger
+  const billOrAbsent = input.ledger
     ? await buildBillSection({
         ledger: input.ledger, weekStartMs, nowMs, instances: latest ? await store.instances(latest.id) : [],
         modeledUsdOfDay: (day) => spendBetween(entries, {}, Date.parse(`${day}T00:00:00Z`), Date.parse(`${day}T00:00:00Z`) + DAY_MS),
       })
-    : null;
+    : { absent: NO_IMPORT };
+  const bill = 'absent' in billOrAbsent ? null : billOrAbsent;
+  const billAbsent = 'absent' in billOrAbsent ? billOrAbsent.absent : null;
   const policyFrontier = await policyFrontierFor({ store, catalog, settings: config.engine, snapshotId: latest?.id });
   return {
     // The ISO week holding most of the 7-day window: a Monday-morning run reports the week that just ended.
@@ -209,6 +213,7 @@ export async function buildWeeklyReportData(input: WeeklyReportInput): Promise<W
     purchasePlans: plans,
     budgets,
     bill,
+    billAbsent,
     dataQuality: { scopes: (latest?.scopes ?? []).filter((s) => s.status !== 'ok').map((s) => ({ cloud: s.cloud, account: s.account, region: s.region, status: s.status, ...(s.message ? { message: s.message } : {}) })), skipsByReason, unpricedInstances: unpriced },
   };
 }

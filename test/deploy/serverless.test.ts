@@ -70,7 +70,7 @@ describe('serverless.yml', () => {
     const roles = Object.values(sls.functions).map((f) => f.role);
     expect(new Set(roles).size).toBe(roles.length);
     // These read-only APIs take no resource ARNs (IAM service authorization reference).
-    const resourceless = new Set(['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes', 'ec2:DescribeReservedInstances', 'ec2:DescribeRegions', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'pricing:GetProducts', 'ec2:DescribeSpotPriceHistory']);
+    const resourceless = new Set(['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes', 'ec2:DescribeReservedInstances', 'ec2:DescribeRegions', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'pricing:GetProducts', 'ec2:DescribeSpotPriceHistory', 'ce:GetCostAndUsage', 'ce:GetCostForecast']);
     for (const role of roles) {
       const statements = statementsOf(role);
       expect(statements.length, role).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,10 @@ import { CANDIDATE_POLICIES } from '../../src/engine/validation.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { buildWeeklyReport, reportWindow, writeWeeklyReport } from '../../src/report/weekly.js';
+import { importFocusExport } from '../../src/billing/import.js';
+import { localBillingSource } from '../../src/billing/local-source.js';
+import { demoBillCsv } from '../../src/demo/bill.js';
+import { openSqliteSpendLedger } from '../../src/store/spend/sqlite-spend-ledger.js';
 import type { Recommendation } from '../../src/domain/recommendation.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { overflowOf } from './overflow.js';
@@ -54,7 +58,17 @@ beforeAll(async () => {
   await store.writeResults(await analyzeSnapshot({ meta: fleet, instances: fleet.instances, seriesByInstance: store.seriesByInstance(fleet.id), catalog, settings: config.engine, nowMs: NOW }));
   // A dead alert channel must show in the report's budget section.
   await writeChannelStatus(store, { channel: 'env:SLACK', state: 'dead', atMs: NOW - 3_600_000, alertKey: 'budget-alert:aws-small:2026-11:actual:50:env:SLACK', detail: 'webhook answered 404 no_service' });
-  out = await writeWeeklyReport({ store, catalog, config, nowMs: NOW, link: 'https://rightsize.example/v1/reports/weekly/latest' });
+  // The demo's bill of the same days (src/demo/bill.ts) through the real import: the report's "From the bill".
+  const ledger = openSqliteSpendLedger({ dataDir: dir });
+  const billDir = path.join(dir, 'bill');
+  mkdirSync(billDir, { recursive: true });
+  const history = demoHistorySnapshots({ seed: 3, nowMs: NOW, current: fleet });
+  writeFileSync(path.join(billDir, 'focus-demo.csv'), demoBillCsv(history, catalog).csv);
+  // A fixed dataset id: the golden files must not carry the temp directory's name.
+  const source = { ...(await localBillingSource(billDir)), datasetId: 'file:///demo/bill' };
+  await importFocusExport(source, ledger, { exchangeRatesToUsd: { USD: 1 }, nowMs: NOW });
+  out = await writeWeeklyReport({ store, catalog, config, nowMs: NOW, link: 'https://rightsize.example/v1/reports/weekly/latest', ledger });
+  await ledger.close();
   pastWeek = await buildWeeklyReport({ store, catalog, config, nowMs: NOW, isoWeek: '2026-W46' });
   awsRecs = (await scopedRecommendations(store, config.budgets)).get('aws-small') ?? [];
   asConfigured = await evaluatePolicies({ meta: fleet, instances: fleet.instances, seriesByInstance: store.seriesByInstance(fleet.id), catalog, settings: config.engine, policies: [{ id: 'as-configured', label: 'as configured', settings: {} }] });
@@ -231,8 +245,9 @@ describe('weekly report', () => {
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(`file://${file}`);
       const charts = page.locator('svg.chart');
-      expect(await charts.count()).toBe(4);
-      for (let i = 0; i < 4; i++) {
+      // Spend per cloud, daily spend, the bill against the model per day, the policy frontier.
+      expect(await charts.count()).toBe(5);
+      for (let i = 0; i < 5; i++) {
         const box = await charts.nth(i).boundingBox();
         expect(box?.width).toBeGreaterThan(100);
         expect(await charts.nth(i).locator('rect, path, circle').count()).toBeGreaterThan(0);
@@ -241,7 +256,7 @@ describe('weekly report', () => {
       const dots = page.locator('svg.frontier circle.policy');
       expect(await dots.count()).toBe(CANDIDATE_POLICIES.length);
       for (let i = 0; i < CANDIDATE_POLICIES.length; i++) expect((await dots.nth(i).boundingBox())?.width).toBeGreaterThan(0);
-      expect(await page.locator('h2').allInnerTexts()).toEqual(['Spend', 'Fleet utilization', 'Top recommendations', 'Week over week', 'Right-sizing policy frontier', 'Purchase plans', 'Budgets', 'Data quality']);
+      expect(await page.locator('h2').allInnerTexts()).toEqual(['Spend (modeled: running instances × catalog prices)', 'From the bill', 'Fleet utilization', 'Top recommendations', 'Week over week', 'Right-sizing policy frontier', 'Purchase plans', 'Budgets', 'Data quality']);
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
     } finally {

@@ -25,11 +25,11 @@ const SpendQuerySchema = z
       .default('day')
       .openapi({ description: `comma-separated, up to 3 of ${DIMENSIONS.join(', ')} and tag:<key>` }),
     basis: z.enum(['amortized', 'billed']).default('amortized').openapi({ description: '`amortized`: FOCUS EffectiveCost (commitments spread over what they cover); `billed`: BilledCost, as invoiced' }),
-    cloud: z.enum(CLOUDS).optional(),
+    cloud: z.enum(CLOUDS).optional().openapi({ description: 'only this cloud (FOCUS ProviderName AWS, Microsoft, Google Cloud)' }),
     provider: z.string().min(1).max(100).optional().openapi({ description: 'FOCUS ProviderName, for providers Rightsize does not collect (Oracle, …)' }),
-    account: z.string().min(1).max(200).optional(),
-    service: z.string().min(1).max(200).optional(),
-    region: z.string().min(1).max(64).optional(),
+    account: z.string().min(1).max(200).optional().openapi({ description: 'only this account: SubAccountId (AWS account, GCP project, Azure subscription), else BillingAccountId' }),
+    service: z.string().min(1).max(200).optional().openapi({ description: 'only this FOCUS ServiceName (`Amazon Elastic Compute Cloud`, `Virtual Machines`, `Compute Engine`)' }),
+    region: z.string().min(1).max(64).optional().openapi({ description: 'only this FOCUS RegionId (`us-east-1`, `eastus`, `europe-west4`)' }),
     tag: z.string().min(1).max(300).regex(/^[^=]+=.*$/, 'key=value').optional().openapi({ description: 'only rows carrying this tag, `key=value`' }),
   })
   .strict();
