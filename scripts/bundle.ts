@@ -29,9 +29,13 @@ export const FUNCTIONS = {
 const noSqlite: Plugin = {
   name: 'no-sqlite',
   setup(b) {
-    b.onResolve({ filter: /sqlite-store\.js$/ }, (args) => ({ path: args.path, namespace: 'no-sqlite' }));
+    // The embedded store and its spend ledger (better-sqlite3, a native module) never run on Lambda.
+    b.onResolve({ filter: /sqlite-(store|spend-ledger)\.js$/ }, (args) => ({ path: args.path, namespace: 'no-sqlite' }));
     b.onLoad({ filter: /.*/, namespace: 'no-sqlite' }, () => ({
-      contents: "export function openSqliteStore() { throw new Error('store.kind sqlite is not available on Lambda: use dynamodb'); }",
+      contents: [
+        "const unavailable = () => { throw new Error('store.kind sqlite is not available on Lambda: use dynamodb'); };",
+        'export const openSqliteStore = unavailable, openSqliteSpendLedger = unavailable, migrate = unavailable;',
+      ].join('\n'),
       loader: 'js',
     }));
   },
