@@ -13,6 +13,7 @@ import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, R
 import { ALERT_CLAIM_LEASE_MS } from '../alert-lease.js';
 import { riskKey, savingsKey, snapshotIndexKey } from './keys.js';
 import { decodeSeriesChunk, encodeSeriesChunk, groupByInstance } from '../series-codec.js';
+import { mapLimit } from '../map-limit.js';
 
 export interface DynamoStoreOptions {
   tableName: string;
@@ -581,16 +582,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i] as T, i);
-    }
-  });
-  await Promise.all(workers);
-}
 
 /**
  * Builds the store from plain settings (config.store), with the SDKs' standard credential chain and adaptive retry.

@@ -8,6 +8,7 @@ import { DataFileError, formatZodError, RightsizeError } from '../../errors.js';
 import { checkImport } from './check-import.js';
 import { decodeSpendPartition, encodeSpendPartition } from './spend-codec.js';
 import type { SpendLedger, SpendLedgerRow } from './spend-ledger.js';
+import { mapLimit } from '../map-limit.js';
 
 /** Partition key of every import item (table.ts lists the item kinds; this one is `SPEND#IMPORT` · `<period>#<dataset>`). */
 export const SPEND_IMPORT_PK = 'SPEND#IMPORT';
@@ -248,16 +249,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i] as T, i);
-    }
-  });
-  await Promise.all(workers);
-}
 
 /**
  * Builds the ledger from plain settings (config.store plus config.timeouts), with the SDKs' standard credential

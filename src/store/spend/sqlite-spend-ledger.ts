@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SpendImportSchema, type SpendImport, type SpendRow } from '../../domain/spend.js';
 import { DataFileError, formatZodError } from '../../errors.js';
@@ -7,6 +5,7 @@ import { checkImport } from './check-import.js';
 import { migrate } from '../sqlite/sqlite-store.js';
 import { LATEST_SCHEMA_VERSION } from '../sqlite/migrations.js';
 import type { SpendLedger, SpendLedgerRow } from './spend-ledger.js';
+import { openDatabaseFile } from '../sqlite/database-file.js';
 
 export interface SqliteSpendLedgerOptions {
   /** Directory holding the database file (the SQLite store's); created when missing. */
@@ -38,12 +37,7 @@ type StoredRow = [
  * @example const ledger = openSqliteSpendLedger({ dataDir: './.rightsize' });
  */
 export function openSqliteSpendLedger(options: SqliteSpendLedgerOptions): SqliteSpendLedger {
-  mkdirSync(options.dataDir, { recursive: true });
-  const file = path.join(options.dataDir, options.fileName ?? 'rightsize.db');
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
+  const { db, file } = openDatabaseFile(options.dataDir, options.fileName);
   migrateTolerantly(db);
   return new SqliteSpendLedger(db, file);
 }

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Instance } from '../../domain/instance.js';
 import type { PurchasePlan } from '../../domain/purchase-plan.js';
@@ -12,6 +10,7 @@ import { instanceFromJson, metaFromJson, snapshotMetaOf } from '../rows.js';
 import type { AnalysisResults, ClaimResult, InstanceFilter, Page, PageRequest, RecommendationFilter, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { ALERT_CLAIM_LEASE_MS } from '../alert-lease.js';
+import { openDatabaseFile } from './database-file.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding the database file; created when missing. */
@@ -64,12 +63,7 @@ export function migrate(db: Database.Database): number[] {
  * @example const store = openSqliteStore({ dataDir: './.rightsize' });
  */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  mkdirSync(options.dataDir, { recursive: true });
-  const file = path.join(options.dataDir, options.fileName ?? 'rightsize.db');
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
+  const { db, file } = openDatabaseFile(options.dataDir, options.fileName);
   db.pragma('foreign_keys = ON');
   migrate(db);
   return new SqliteStore(db, file, options.retentionDays);
