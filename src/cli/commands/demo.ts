@@ -32,10 +32,10 @@ export const demoCommand: Command = async (ctx) => {
   const store = openSqliteStore({ dataDir, retentionDays: config.retentionDays });
   const ledger = openSqliteSpendLedger({ dataDir });
   try {
+    const history = demoHistorySnapshots({ seed: config.demo.seed, nowMs, current: fleet });
     await progress.step(
       'Stored snapshots',
       async () => {
-        const history = demoHistorySnapshots({ seed: config.demo.seed, nowMs, current: fleet });
         let written = 0;
         for (const snapshot of [...history, fleet]) {
           if (await store.getSnapshotMeta(snapshot.id)) continue; // same seed and hour: already there
@@ -51,7 +51,6 @@ export const demoCommand: Command = async (ctx) => {
       'Imported the demo bill',
       async () => {
         // Synthetic FOCUS rows from the demo fleet's days (src/demo/bill.ts), through the same import as a real bill.
-        const history = demoHistorySnapshots({ seed: config.demo.seed, nowMs, current: fleet });
         const bill = demoBillCsv(history.filter((s) => Date.parse(s.finishedAt) < Math.floor(nowMs / 86_400_000) * 86_400_000), catalog);
         mkdirSync(billDir, { recursive: true });
         writeFileSync(path.join(billDir, 'focus-demo.csv.gz'), gzipSync(bill.csv));

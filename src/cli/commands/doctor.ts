@@ -1,5 +1,7 @@
 import type { Config } from '../../config.js';
-import { type Check, checkCredentials, checkEndpoints, checkSecrets, checkTestTools, type DoctorDeps } from '../doctor/checks.js';
+import { existsSync } from 'node:fs';
+import type { SpendImport } from '../../domain/spend.js';
+import { type Check, checkBilling, checkCredentials, checkEndpoints, checkSecrets, checkTestTools, type DoctorDeps } from '../doctor/checks.js';
 import type { Command } from '../context.js';
 
 const MARK: Record<Check['status'], string> = { ok: '✓', warn: '!', fail: '✗' };
@@ -13,7 +15,11 @@ const MARK: Record<Check['status'], string> = { ok: '✓', warn: '!', fail: '✗
 export const doctorCommand: Command = async (ctx) => {
   const { webhookResolver } = await import('../../budgets/webhooks.js');
   const deps: DoctorDeps = { config: ctx.config, env: ctx.env, resolveSecret: webhookResolver(ctx.env), probes: credentialProbes(ctx.config) };
-  const checks = [...(await checkSecrets(deps)), ...(await checkCredentials(deps)), ...(await checkEndpoints(ctx.config)), ...checkTestTools(ctx.env)];
+  const bill = await billImports(ctx);
+  const checks = [
+    ...(await checkSecrets(deps)), ...(await checkCredentials(deps)), ...(await checkEndpoints(ctx.config)),
+    ...checkBilling(ctx.config, bill.imports, ctx.nowMs(), existsSync), ...(bill.check ? [bill.check] : []), ...checkTestTools(ctx.env),
+  ];
   if (ctx.flags.json) ctx.stdout.write(`${JSON.stringify({ checks })}\n`);
   else {
     for (const c of checks) ctx.stdout.write(`${MARK[c.status]} ${c.name}: ${c.detail}${c.fix && c.status !== 'ok' ? `\n    fix: ${c.fix}` : ''}\n`);
@@ -49,4 +55,19 @@ function credentialProbes(config: Config): DoctorDeps['probes'] {
       return 'DefaultAzureCredential acquired an ARM token';
     },
   };
+}
+
+/** The spend ledger's imports (the bill's freshness), or a check saying why the ledger could not be read. */
+async function billImports(ctx: Parameters<Command>[0]): Promise<{ imports: SpendImport[]; check?: Check }> {
+  try {
+    const { openSpendLedger } = await import('../../store/spend/open.js');
+    const ledger = await openSpendLedger(ctx.config, ctx.env);
+    try {
+      return { imports: await ledger.listImports() };
+    } finally {
+      await ledger.close();
+    }
+  } catch (err) {
+    return { imports: [], check: { name: 'spend ledger', status: 'warn', detail: `not readable: ${err instanceof Error ? err.message : String(err)}`, fix: 'check store.* and its credentials (the ledger lives beside the store)' } };
+  }
 }

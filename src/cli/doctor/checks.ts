@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { SecretRef } from '../../budgets/channel-status.js';
 import type { Config } from '../../config.js';
+import type { SpendImport } from '../../domain/spend.js';
 import { withDeadline } from '../../collectors/deadline.js';
 import { CREDENTIAL_HINTS, describeFailure, failureOf } from '../../collectors/failure.js';
 import { CHROMIUM_HINT, locateChromium, locatePrometheus, PROMETHEUS_HINT } from './tools.js';
@@ -93,6 +94,13 @@ export async function checkEndpoints(config: Config): Promise<Check[]> {
   if (config.azure.enabled) for (const [k, v] of Object.entries(config.azure.endpoints)) add(`azure.endpoints.${k}`, v);
   if (config.prometheus.enabled) add('prometheus.url', config.prometheus.url);
   if (config.store.kind === 'dynamodb') for (const [k, v] of Object.entries(config.store.endpoints)) add(`store.endpoints.${k}`, v);
+  const b = config.billing;
+  add('billing.endpoints.s3', b.endpoints.s3);
+  add('billing.endpoints.gcs', b.endpoints.gcs);
+  add('billing.athena.endpoint', b.athena?.endpoint);
+  add('billing.bigquery.endpoint', b.bigquery?.endpoint);
+  if (b.costApis.awsCostExplorer.enabled) add('billing.costApis.awsCostExplorer.endpoint', b.costApis.awsCostExplorer.endpoint);
+  if (b.costApis.azureCostManagement.scopes.length > 0) add('billing.costApis.azureCostManagement.endpoint', b.costApis.azureCostManagement.endpoint);
   return Promise.all(
     endpoints.map(async ({ field, url }) => {
       const u = new URL(url);
@@ -117,6 +125,32 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<void
     });
     socket.once('error', reject);
   });
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The bill sources: each configured export is a path that exists or a location Rightsize can read, and each
+ * dataset's newest import is recent (exports refresh daily; a week-old bill means the schedule or a grant broke).
+ */
+export function checkBilling(config: Config, imports: readonly SpendImport[], nowMs: number, exists: (path: string) => boolean): Check[] {
+  const out: Check[] = [];
+  config.billing.exports.forEach((e, i) => {
+    const field = `billing.exports.${i}.uri`;
+    if (/^(s3|gs):\/\/[^/]+/.test(e.uri) || /^https?:\/\/[^/]+\/[^/]+/.test(e.uri)) out.push({ name: field, status: 'ok', detail: `${e.uri}: read with the ${e.uri.startsWith('s3:') ? 'AWS' : e.uri.startsWith('gs:') ? 'Google Cloud' : 'Azure'} credentials of this environment` });
+    else if (exists(e.uri)) out.push({ name: field, status: 'ok', detail: `${e.uri} exists` });
+    else out.push({ name: field, status: 'fail', detail: `${e.uri}: no such file or folder`, fix: 'give a local path, s3://bucket/prefix/export, https://<account>.blob.core.windows.net/<container>/<path> or gs://bucket/prefix' });
+  });
+  const newest = new Map<string, SpendImport>();
+  for (const i of imports) if ((newest.get(i.datasetId)?.importedAtMs ?? -1) < i.importedAtMs) newest.set(i.datasetId, i);
+  for (const [dataset, i] of [...newest.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const ageDays = (nowMs - i.importedAtMs) / DAY_MS;
+    const through = i.lastDay ?? 'no rows';
+    const rejected = i.problems.filter((p) => p.effect === 'rejected').reduce((n, p) => n + p.count, 0);
+    const detail = `imported ${ageDays < 1 ? 'today' : `${Math.floor(ageDays)} day${Math.floor(ageDays) === 1 ? '' : 's'} ago`}, bill through ${through}${rejected > 0 ? `, ${rejected} rows rejected (GET /v1/spend/imports)` : ''}`;
+    out.push(ageDays > 3 ? { name: `bill ${dataset}`, status: 'warn', detail, fix: 'run rightsize billing import (deployed: the importBill function runs daily; check its logs and grants)' } : { name: `bill ${dataset}`, status: 'ok', detail });
+  }
+  return out;
 }
 
 /** Chromium and Prometheus, which `npm test` drives: a warning, not a failure (they are only for the tests). */
