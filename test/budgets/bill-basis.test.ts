@@ -1,8 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importFocusExport, importSpendRows } from '../../src/billing/import.js';
 import { localBillingSource } from '../../src/billing/local-source.js';
 import { checkBudgets } from '../../src/budgets/check.js';
@@ -13,16 +11,16 @@ import { BudgetSchema, type BudgetConfig } from '../../src/config.js';
 import type { SpendRow } from '../../src/domain/spend.js';
 import type { Snapshot } from '../../src/domain/snapshot.js';
 import { usd } from '../../src/report/format.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { openSqliteSpendLedger, type SqliteSpendLedger } from '../../src/store/spend/sqlite-spend-ledger.js';
+import { AZ_SUB, type BillWorld, billWorlds, type Charge, DATA, dayOf, focusCsv, HEADER_1_0, PAYER, PROD, type Rec, readCsv, SP_ARN, VM_A, VM_B } from '../billing/focus-csv.js';
 import { makeSnapshot } from '../helpers/fixtures-snapshot.js';
 import { startSlackServer } from '../helpers/slack-server.js';
 import { HOSTILE_CORPUS } from '../report/hostile.js';
 
 /*
- * Budgets on the bill (basis amortized | billed), end to end: FOCUS CSV files written here, imported through
- * importFocusExport + localBillingSource into a SQLite spend ledger, evaluated by budgetStatuses / checkBudgets /
- * storedBudgetStatusSource. Every expected figure is computed here from the CSV text (csv-parse, Number, sums).
+ * Budgets on the bill (basis amortized | billed), end to end: FOCUS CSV files written here (test/billing/focus-csv.ts,
+ * the real FOCUS 1.0 sample's header), imported through importFocusExport + localBillingSource into a SQLite spend
+ * ledger, evaluated by budgetStatuses / checkBudgets / storedBudgetStatusSource. Every expected figure is computed
+ * here from the CSV text (csv-parse, Number, sums).
  */
 
 const catalog = loadCatalog();
@@ -34,111 +32,8 @@ const MONTH_START = '2026-11-01';
 const PERIOD_END_MS = Date.UTC(2026, 11, 1);
 
 // ---------------------------------------------------------------------------------------------------------------
-// FOCUS CSV writing (the header is the real FOCUS 1.0 sample's)
-
-const SAMPLE = new URL('../fixtures/billing/focus-1.0-sample-1000rows.csv', import.meta.url);
-const HEADER_1_0 = (parse(readFileSync(SAMPLE), { to: 1 }) as string[][])[0] as string[];
-
-interface Charge {
-  /** YYYY-MM-DD of ChargePeriodStart. */
-  day: string;
-  hour?: number;
-  hours?: number;
-  provider: 'AWS' | 'Microsoft';
-  billingAccountId: string;
-  subAccountId: string;
-  service: string;
-  serviceCategory: string;
-  region: string;
-  resourceId?: string;
-  chargeCategory: 'Usage' | 'Purchase' | 'Credit' | 'Tax' | 'Adjustment';
-  chargeFrequency?: string;
-  pricingCategory?: string;
-  billed: number;
-  effective: number;
-  list: number;
-  contracted: number;
-  cd?: { id: string; type: string; category: string; status?: 'Used' | 'Unused' };
-  tags?: Record<string, string>;
-}
-
-const ts = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-let rowId = 1;
-
-function focusRecord(c: Charge): Record<string, string> {
-  const startMs = Date.parse(`${c.day}T00:00:00Z`) + (c.hour ?? 0) * HOUR_MS;
-  const [y, m] = c.day.split('-').map(Number) as [number, number];
-  const usage = c.chargeCategory === 'Usage';
-  return {
-    AvailabilityZone: '',
-    BilledCost: String(c.billed),
-    BillingAccountId: c.billingAccountId,
-    BillingAccountName: 'Acme Corp',
-    BillingCurrency: 'USD',
-    BillingPeriodEnd: ts(Date.UTC(y, m, 1)),
-    BillingPeriodStart: ts(Date.UTC(y, m - 1, 1)),
-    ChargeCategory: c.chargeCategory,
-    ChargeClass: '',
-    ChargeDescription: `${c.service} ${c.chargeCategory.toLowerCase()}`,
-    ChargeFrequency: c.chargeFrequency ?? 'Usage-Based',
-    ChargePeriodEnd: ts(startMs + (c.hours ?? 1) * HOUR_MS),
-    ChargePeriodStart: ts(startMs),
-    CommitmentDiscountCategory: c.cd?.category ?? '',
-    CommitmentDiscountId: c.cd?.id ?? '',
-    CommitmentDiscountName: c.cd ? 'compute-sp-2026' : '',
-    CommitmentDiscountStatus: c.cd?.status ?? '',
-    CommitmentDiscountType: c.cd?.type ?? '',
-    ConsumedQuantity: usage ? String(c.hours ?? 1) : '',
-    ConsumedUnit: usage ? 'Hours' : '',
-    ContractedCost: String(c.contracted),
-    ContractedUnitPrice: usage ? String(c.contracted / (c.hours ?? 1)) : '',
-    EffectiveCost: String(c.effective),
-    InvoiceIssuerName: c.provider === 'AWS' ? 'Amazon Web Services, Inc.' : 'Microsoft',
-    ListCost: String(c.list),
-    ListUnitPrice: usage ? String(c.list / (c.hours ?? 1)) : '',
-    PricingCategory: c.pricingCategory ?? (c.chargeCategory === 'Usage' || c.chargeCategory === 'Purchase' ? 'Standard' : ''),
-    PricingQuantity: usage ? String(c.hours ?? 1) : '',
-    PricingUnit: usage ? 'Hours' : '',
-    ProviderName: c.provider,
-    PublisherName: c.provider === 'AWS' ? 'Amazon Web Services, Inc.' : 'Microsoft',
-    RegionId: c.region,
-    RegionName: c.region,
-    ResourceId: c.resourceId ?? '',
-    ResourceName: '',
-    ResourceType: '',
-    ServiceCategory: c.serviceCategory,
-    Id: String(rowId++),
-    ServiceName: c.service,
-    SkuId: 'SKU1',
-    SkuPriceId: 'SKU1.PRICE1',
-    SubAccountId: c.subAccountId,
-    SubAccountName: `name of ${c.subAccountId}`,
-    Tags: c.tags ? JSON.stringify(c.tags) : '',
-  };
-}
-
-const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
-
-/** A FOCUS CSV with the given header: absent values are empty (null), present ones quoted as the sample does. */
-function focusCsv(header: readonly string[], charges: readonly Charge[]): string {
-  const lines = [header.map(quote).join(',')];
-  for (const c of charges) {
-    const rec = focusRecord(c);
-    lines.push(header.map((h) => (rec[h] ? quote(rec[h]) : '')).join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // The bill
 
-const PAYER = '999900001111';
-const PROD = '111111111111';
-const DATA = '222222222222';
-const AZ_SUB = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
-const SP_ARN = `arn:aws:savingsplans::${PROD}:savingsplan/5f0c1e2a-7b3d-4e8f-9a0b-1c2d3e4f5a6b`;
-const VM_A = 'i-0aaa000000000001';
-const VM_B = 'i-0bbb000000000002';
 const arnOf = (id: string) => `arn:aws:ec2:us-east-1:${PROD}:instance/${id}`;
 const dayN = (n: number, month = '2026-11') => `${month}-${String(n).padStart(2, '0')}`;
 
@@ -176,11 +71,8 @@ function octoberCharges(): Charge[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Independent arithmetic over the CSV text
 
-type Rec = Record<string, string>;
-const readCsv = (text: string) => parse(text, { columns: true, skip_empty_lines: true }) as Rec[];
 const cloudOf = (r: Rec) => (r['ProviderName'] === 'AWS' ? 'aws' : r['ProviderName'] === 'Microsoft' ? 'azure' : undefined);
 const bareAccount = (a: string) => a.replace(/^\/subscriptions\//i, '').toLowerCase();
-const dayOf = (r: Rec) => (r['ChargePeriodStart'] as string).slice(0, 10);
 
 interface Scope { cloud?: string; account?: string; region?: string; tags?: Record<string, string> }
 function inScope(r: Rec, s: Scope): boolean {
@@ -248,31 +140,12 @@ function fleet(): Snapshot {
   return snap;
 }
 
-interface World { dir: string; billDir: string; store: SqliteStore; ledger: SqliteSpendLedger }
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    await w.ledger.close();
-    await w.store.close();
-    rmSync(w.dir, { recursive: true, force: true });
-  }
-});
-
-async function world(): Promise<World> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rightsize-bill-basis-'));
-  const store = openSqliteStore({ dataDir: dir });
-  await store.writeSnapshot(fleet());
-  const ledger = openSqliteSpendLedger({ dataDir: dir });
-  const billDir = path.join(dir, 'bill');
-  mkdirSync(billDir);
-  const w = { dir, billDir, store, ledger };
-  worlds.push(w);
-  return w;
-}
+const newWorld = billWorlds('rightsize-bill-basis-');
+const world = () => newWorld(fleet());
 
 /** Writes `charges` as the export's one CSV (replacing what was there) and imports the directory; returns the CSV's rows. */
-async function importBill(w: World, charges: readonly Charge[], importedAtMs: number): Promise<Rec[]> {
-  const text = focusCsv(HEADER_1_0, charges);
+async function importBill(w: BillWorld, charges: readonly Charge[], importedAtMs: number): Promise<Rec[]> {
+  const text = focusCsv(charges, { header: HEADER_1_0, nullCell: '' });
   writeFileSync(path.join(w.billDir, 'focus-2026.csv'), text);
   const outcomes = await importFocusExport(await localBillingSource(w.billDir), w.ledger, { exchangeRatesToUsd: { USD: 1 }, nowMs: importedAtMs });
   expect(outcomes.length).toBeGreaterThan(0);
@@ -281,7 +154,7 @@ async function importBill(w: World, charges: readonly Charge[], importedAtMs: nu
 }
 
 const budget = (b: Record<string, unknown>): BudgetConfig => BudgetSchema.parse(b);
-const statusesOf = (w: World, budgets: readonly BudgetConfig[], ledger: boolean | undefined = true) =>
+const statusesOf = (w: BillWorld, budgets: readonly BudgetConfig[], ledger: boolean | undefined = true) =>
   budgetStatuses({ store: w.store, catalog, budgets, nowMs: NOW, ...(ledger ? { ledger: w.ledger } : {}) });
 
 // ---------------------------------------------------------------------------------------------------------------

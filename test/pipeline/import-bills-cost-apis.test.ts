@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { querySpend } from '../../src/billing/query.js';
 import { ConfigSchema } from '../../src/config.js';
 import { importBills } from '../../src/pipeline/import-bills.js';
 import { startCeServer, type CeDay } from '../helpers/billing/aws-ce-server.js';
 import { startAzureCostWireServer } from '../helpers/billing/azure-cost-wire-server.js';
-import { cell, csvOf, SAMPLE, sumsOf, tempLedger } from './import-bills-helpers.js';
+import { cell, csvOf, SAMPLE, sumsOf, tempLedgerPerTest } from './import-bills-helpers.js';
 
 const NOW = Date.UTC(2024, 9, 6, 12); // 2024-10-06
 const ENV = { AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST', AWS_SECRET_ACCESS_KEY: 'local-secret', AWS_REGION: 'eu-west-1' };
@@ -30,16 +30,8 @@ const CE_DAYS: CeDay[] = [
 const SUB = '0000000a-0000-4000-8000-0000000000a1';
 const AZ_COLUMNS = [{ name: 'Cost', type: 'Number' }, { name: 'UsageDate', type: 'Number' }, { name: 'ServiceName', type: 'String' }, { name: 'ResourceLocation', type: 'String' }, { name: 'Currency', type: 'String' }];
 
-let t: ReturnType<typeof tempLedger>;
-let closers: (() => Promise<void>)[];
-beforeEach(() => {
-  t = tempLedger();
-  closers = [];
-});
-afterEach(async () => {
-  for (const close of closers) await close();
-  await t.dispose();
-});
+const t = tempLedgerPerTest();
+const { closers } = t;
 
 describe('importBills from the cost APIs', () => {
   it('Cost Explorer and Azure Cost Management land their rows; the API cost is pages × USD 0.01', async () => {

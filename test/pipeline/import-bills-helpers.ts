@@ -1,16 +1,16 @@
 /**
  * Shared pieces of the importBills acceptance tests: the real FOCUS 1.0 sample split into sources, re-written as
  * CSV, gzip CSV or Parquet, summed independently (csv-parse + Number, never the importer's code), and a real SQLite
- * spend ledger in a temp directory.
+ * spend ledger in a temp directory (for each test, with the servers it started closed after it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { afterEach, beforeEach } from 'vitest';
 import { openSqliteSpendLedger, type SqliteSpendLedger } from '../../src/store/spend/sqlite-spend-ledger.js';
-import { focus10Types, sampleRecords, sampleTimeMs, toCsv } from '../billing/focus/sample-helpers.js';
+import { focus10Types, focusParquet, sampleRecords, toCsv } from '../billing/focus/sample-helpers.js';
 
 export { toCsv };
 
@@ -62,28 +62,8 @@ export function addSums(...all: Sums[]): Sums {
   return all.reduce((a, b) => ({ billed: a.billed + b.billed, effective: a.effective + b.effective, rows: a.rows + b.rows }), { billed: 0, effective: 0, rows: 0 });
 }
 
-const isNull = (v: string) => v === '' || v.toUpperCase() === 'NULL';
-
 /** Records as FOCUS 1.0 Parquet (hyparquet-writer): Decimal as DOUBLE, Date/Time as UTC micros, the rest UTF8. */
-export function parquetOf(records: readonly (readonly string[])[]): Uint8Array {
-  const types = focus10Types();
-  const schema: Record<string, unknown>[] = [{ name: 'root', num_children: HEADER.length }];
-  const columnData = HEADER.map((name, c) => {
-    const type = types.get(name) ?? 'String';
-    const cells = records.map((r) => r[c] ?? '');
-    if (type === 'Decimal') {
-      schema.push({ name, type: 'DOUBLE', repetition_type: 'OPTIONAL' });
-      return { name, data: cells.map((v) => (isNull(v) ? null : Number(v))) };
-    }
-    if (type === 'Date/Time') {
-      schema.push({ name, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' }, repetition_type: 'OPTIONAL' });
-      return { name, data: cells.map((v) => (isNull(v) ? null : new Date(sampleTimeMs(v)))) };
-    }
-    schema.push({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
-    return { name, data: cells.map((v) => (isNull(v) ? null : v)) };
-  });
-  return new Uint8Array(parquetWriteBuffer({ columnData, schema: schema as never, rowGroupSize: 200 }));
-}
+export const parquetOf = (records: readonly (readonly string[])[]) => focusParquet(HEADER, records, { rowGroupSize: 200 });
 
 /** Records as CSV text (header included). */
 export const csvOf = (records: readonly (readonly string[])[]) => toCsv(HEADER, records);
@@ -99,6 +79,36 @@ export function tempLedger(): { ledger: SqliteSpendLedger; dir: string; dispose(
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A fresh tempLedger for each test of the calling file (beforeEach), disposed after it (afterEach) once the test's
+ * `closers` (servers it started) have run, in order. `ledger` and `dir` are the running test's.
+ */
+export function tempLedgerPerTest(): { readonly ledger: SqliteSpendLedger; readonly dir: string; closers: (() => Promise<void>)[] } {
+  let t: ReturnType<typeof tempLedger> | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  beforeEach(() => {
+    t = tempLedger();
+    closers.length = 0;
+  });
+  afterEach(async () => {
+    for (const close of closers) await close();
+    await t?.dispose();
+  });
+  const current = () => {
+    if (!t) throw new Error('tempLedgerPerTest: used outside a test');
+    return t;
+  };
+  return {
+    get ledger() {
+      return current().ledger;
+    },
+    get dir() {
+      return current().dir;
+    },
+    closers,
   };
 }
 

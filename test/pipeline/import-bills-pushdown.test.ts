@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEDGER_SQL_COLUMNS, ledgerSql } from '../../src/billing/ledger/sql.js';
 import { ConfigSchema, loadConfig } from '../../src/config.js';
 import { importBills } from '../../src/pipeline/import-bills.js';
 import { startAwsJsonServer, type JsonReply, type JsonRequest } from '../helpers/billing/aws-json-server.js';
-import { startTripwireServer, tempLedger } from './import-bills-helpers.js';
+import { startTripwireServer, tempLedgerPerTest } from './import-bills-helpers.js';
 
 // Pushdown: the bill is aggregated where it lives (Athena, BigQuery); the servers answer each month's query with that
 // month's ledger records, as the real engines would for the month filter in the SQL.
@@ -91,16 +91,8 @@ async function startMonthlyBigQuery(projectId: string) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, queries, unexpected, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-let t: ReturnType<typeof tempLedger>;
-let closers: (() => Promise<void>)[];
-beforeEach(() => {
-  t = tempLedger();
-  closers = [];
-});
-afterEach(async () => {
-  for (const close of closers) await close();
-  await t.dispose();
-});
+const t = tempLedgerPerTest();
+const { closers } = t;
 
 /** The ledger's rows of one dataset as comparable tuples. */
 async function ledgerTuples(datasetId: string) {

@@ -1,8 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importFocusExport } from '../../src/billing/import.js';
 import { localBillingSource } from '../../src/billing/local-source.js';
 import { loadCatalog } from '../../src/catalog/load.js';
@@ -11,16 +9,16 @@ import type { Snapshot } from '../../src/domain/snapshot.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { usd } from '../../src/report/format.js';
 import { buildWeeklyReport, buildWeeklyReportData } from '../../src/report/weekly.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { openSqliteSpendLedger, type SqliteSpendLedger } from '../../src/store/spend/sqlite-spend-ledger.js';
+import { AZ_SUB, type BillWorld, billWorlds, type Charge, DATA, dayOf, focusCsv, HEADER_1_2, PAYER, PROD, type Rec, readCsv, SP_ARN, VM_A, VM_B } from '../billing/focus-csv.js';
 import { makeSnapshot } from '../helpers/fixtures-snapshot.js';
 import { HOSTILE_CORPUS } from './hostile.js';
 
 /*
- * The weekly report's "From the bill" section, end to end: a FOCUS 1.2 CSV written here (the real sample's header
- * with the 1.2 columns), imported through importFocusExport + localBillingSource into a SQLite spend ledger beside a
- * store with one snapshot, and the report built by buildWeeklyReportData / buildWeeklyReport. Every expected figure
- * is computed here from the CSV text with csv-parse and Number.
+ * The weekly report's "From the bill" section, end to end: a FOCUS 1.2 CSV written here (test/billing/focus-csv.ts:
+ * the real sample's header with the 1.2 columns, absent values as the sample's literal NULL), imported through
+ * importFocusExport + localBillingSource into a SQLite spend ledger beside a store with one snapshot, and the report
+ * built by buildWeeklyReportData / buildWeeklyReport. Every expected figure is computed here from the CSV text with
+ * csv-parse and Number.
  */
 
 const catalog = loadCatalog();
@@ -34,118 +32,8 @@ const WEEK = { from: '2026-11-16', to: '2026-11-21' };
 const PREV = { from: '2026-11-10', to: '2026-11-15' };
 
 // ---------------------------------------------------------------------------------------------------------------
-// FOCUS 1.2 CSV writing
-
-const SAMPLE = new URL('../fixtures/billing/focus-1.0-sample-1000rows.csv', import.meta.url);
-const HEADER_1_0 = (parse(readFileSync(SAMPLE), { to: 1 }) as string[][])[0] as string[];
-/** FOCUS 1.2: the sample's columns without its foreign `Id`, plus the 1.1/1.2 ones a commitment bill fills. */
-const HEADER_1_2 = [
-  ...HEADER_1_0.filter((h) => h !== 'Id'),
-  'BillingAccountType', 'SubAccountType', 'InvoiceId', 'ServiceSubcategory', 'CommitmentDiscountQuantity', 'CommitmentDiscountUnit', 'PricingCurrency', 'SkuMeter',
-];
-
-interface Charge {
-  day: string;
-  hour?: number;
-  hours?: number;
-  provider: 'AWS' | 'Microsoft';
-  billingAccountId: string;
-  subAccountId: string;
-  service: string;
-  serviceCategory: string;
-  region: string;
-  resourceId?: string;
-  chargeCategory: 'Usage' | 'Purchase' | 'Credit';
-  chargeFrequency?: string;
-  pricingCategory?: string;
-  billed: number;
-  effective: number;
-  list: number;
-  contracted: number;
-  cd?: { id: string; type: string; category: string; status?: 'Used' | 'Unused'; quantity?: number };
-  tags?: Record<string, string>;
-}
-
-const ts = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-
-function focusRecord(c: Charge): Record<string, string> {
-  const startMs = Date.parse(`${c.day}T00:00:00Z`) + (c.hour ?? 0) * HOUR_MS;
-  const [y, m] = c.day.split('-').map(Number) as [number, number];
-  const usage = c.chargeCategory === 'Usage';
-  const hours = c.hours ?? 1;
-  return {
-    BilledCost: String(c.billed),
-    BillingAccountId: c.billingAccountId,
-    BillingAccountName: 'Acme Corp',
-    BillingAccountType: c.provider === 'AWS' ? 'Management Account' : 'Billing Account',
-    BillingCurrency: 'USD',
-    BillingPeriodEnd: ts(Date.UTC(y, m, 1)),
-    BillingPeriodStart: ts(Date.UTC(y, m - 1, 1)),
-    ChargeCategory: c.chargeCategory,
-    ChargeDescription: `${c.service} ${c.chargeCategory.toLowerCase()}`,
-    ChargeFrequency: c.chargeFrequency ?? 'Usage-Based',
-    ChargePeriodEnd: ts(startMs + hours * HOUR_MS),
-    ChargePeriodStart: ts(startMs),
-    CommitmentDiscountCategory: c.cd?.category ?? '',
-    CommitmentDiscountId: c.cd?.id ?? '',
-    CommitmentDiscountName: c.cd ? 'compute-sp-2026' : '',
-    CommitmentDiscountStatus: c.cd?.status ?? '',
-    CommitmentDiscountType: c.cd?.type ?? '',
-    CommitmentDiscountQuantity: c.cd?.quantity !== undefined ? String(c.cd.quantity) : '',
-    CommitmentDiscountUnit: c.cd?.quantity !== undefined ? 'USD' : '',
-    ConsumedQuantity: usage ? String(hours) : '',
-    ConsumedUnit: usage ? 'Hours' : '',
-    ContractedCost: String(c.contracted),
-    ContractedUnitPrice: usage ? String(c.contracted / hours) : '',
-    EffectiveCost: String(c.effective),
-    InvoiceId: `INV-${c.day.slice(0, 7)}`,
-    InvoiceIssuerName: c.provider === 'AWS' ? 'Amazon Web Services, Inc.' : 'Microsoft',
-    ListCost: String(c.list),
-    ListUnitPrice: usage ? String(c.list / hours) : '',
-    PricingCategory: c.pricingCategory ?? 'Standard',
-    PricingCurrency: 'USD',
-    PricingQuantity: usage ? String(hours) : '',
-    PricingUnit: usage ? 'Hours' : '',
-    ProviderName: c.provider,
-    PublisherName: c.provider === 'AWS' ? 'Amazon Web Services, Inc.' : 'Microsoft',
-    RegionId: c.region,
-    RegionName: c.region,
-    ResourceId: c.resourceId ?? '',
-    ServiceCategory: c.serviceCategory,
-    ServiceName: c.service,
-    ServiceSubcategory: c.serviceCategory === 'Compute' ? 'Virtual Machines' : 'Other (Storage)',
-    SkuId: 'SKU1',
-    SkuMeter: 'Compute Usage',
-    SkuPriceId: 'SKU1.PRICE1',
-    SubAccountId: c.subAccountId,
-    SubAccountName: 'an account',
-    SubAccountType: c.provider === 'AWS' ? 'Linked Account' : 'Subscription',
-    Tags: c.tags ? JSON.stringify(c.tags) : '',
-  };
-}
-
-const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
-
-/** Absent values are written as the sample writes them: a literal, unquoted NULL. */
-function focusCsv(charges: readonly Charge[]): string {
-  const lines = [HEADER_1_2.map(quote).join(',')];
-  for (const c of charges) {
-    const rec = focusRecord(c);
-    lines.push(HEADER_1_2.map((h) => (rec[h] ? quote(rec[h]) : 'NULL')).join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // The bill: 2–21 Nov 2026
 
-const PAYER = '999900001111';
-const PROD = '111111111111';
-const DATA = '222222222222';
-const AZ_SUB = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
-const SP_ARN = `arn:aws:savingsplans::${PROD}:savingsplan/5f0c1e2a-7b3d-4e8f-9a0b-1c2d3e4f5a6b`;
-const VM_A = 'i-0aaa000000000001';
-const VM_B = 'i-0bbb000000000002';
 const VM_C = 'i-0ccc000000000003';
 const HOSTILE_SERVICE = HOSTILE_CORPUS[5] as string; // <script>…</script>
 const HOSTILE_ACCOUNT = HOSTILE_CORPUS[6] as string; // <img src=x onerror=…>
@@ -178,10 +66,7 @@ function novemberCharges(): Charge[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Independent arithmetic over the CSV text
 
-type Rec = Record<string, string>;
-const readCsv = (text: string) => parse(text, { columns: true, skip_empty_lines: true }) as Rec[];
 const num = (v: string | undefined) => (v === undefined || v === 'NULL' || v === '' ? 0 : Number(v));
-const dayOf = (r: Rec) => (r['ChargePeriodStart'] as string).slice(0, 10);
 const inRange = (r: Rec, range: { from: string; to: string }) => dayOf(r) >= range.from && dayOf(r) <= range.to;
 const eff = (r: Rec) => num(r['EffectiveCost']);
 const sum = (rs: readonly Rec[], f: (r: Rec) => number) => rs.reduce((a, r) => a + f(r), 0);
@@ -200,29 +85,12 @@ function fleet(): Snapshot {
   return snap;
 }
 
-interface World { dir: string; store: SqliteStore; ledger: SqliteSpendLedger }
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    await w.ledger.close();
-    await w.store.close();
-    rmSync(w.dir, { recursive: true, force: true });
-  }
-});
+const newWorld = billWorlds('rightsize-bill-section-');
+const world = () => newWorld(fleet());
 
-async function world(): Promise<World> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rightsize-bill-section-'));
-  const store = openSqliteStore({ dataDir: dir });
-  await store.writeSnapshot(fleet());
-  const w = { dir, store, ledger: openSqliteSpendLedger({ dataDir: dir }) };
-  worlds.push(w);
-  return w;
-}
-
-async function importBill(w: World, charges: readonly Charge[]): Promise<{ recs: Rec[]; text: string; datasetId: string }> {
-  const billDir = path.join(w.dir, 'bill');
-  mkdirSync(billDir, { recursive: true });
-  const text = focusCsv(charges);
+async function importBill(w: BillWorld, charges: readonly Charge[]): Promise<{ recs: Rec[]; text: string; datasetId: string }> {
+  const { billDir } = w;
+  const text = focusCsv(charges, { header: HEADER_1_2, nullCell: 'NULL', subAccountName: () => 'an account' });
   writeFileSync(path.join(billDir, 'focus-2026-11.csv'), text);
   const source = await localBillingSource(billDir);
   const outcomes = await importFocusExport(source, w.ledger, { exchangeRatesToUsd: { USD: 1 }, nowMs: NOW - HOUR_MS });

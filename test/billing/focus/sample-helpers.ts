@@ -45,6 +45,15 @@ export const sampleTimeMs = (cell: string) => Date.parse(`${cell.replace(' ', 'T
  */
 export function sampleParquet(options: { rowGroupSize: number; tagsAsMap: boolean }): Uint8Array {
   const { header, records } = sampleRecords();
+  return focusParquet(header, records, options);
+}
+
+/**
+ * FOCUS 1.0 string records (header + rows, as csv-parse reads them) as Parquet written by hyparquet-writer, typed by
+ * the spec table as sampleParquet describes: empty and `NULL` cells become Parquet nulls; `tagsAsMap` (default false)
+ * writes Tags as `map<string,string>`, otherwise as a UTF8 string.
+ */
+export function focusParquet(header: readonly string[], records: readonly (readonly string[])[], options: { rowGroupSize: number; tagsAsMap?: boolean }): Uint8Array {
   const types = focus10Types();
   const schema: Record<string, unknown>[] = [{ name: 'root', num_children: header.length }];
   const columnData = header.map((name, c) => {

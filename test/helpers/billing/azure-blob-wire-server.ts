@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendBytes, startWireServer } from './wire-server.js';
 
 /** One stored blob: its bytes and last modification time. */
 export interface WireBlob {
@@ -13,13 +12,9 @@ export interface WireBlob {
  * maxresults) answering the EnumerationResults XML of the REST reference, Get Blob with `x-ms-range`/`Range`
  * (206 + Content-Range), Get Blob Properties (HEAD). Anything else is recorded in `unexpected` and answered 400.
  */
-export async function startAzureBlobWireServer(options: { account: string; container: string; blobs: Map<string, WireBlob>; pageSize?: number }) {
-  const unexpected: string[] = [];
-  const requests: string[] = [];
-  const ranges: string[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push(`${req.method} ${url.pathname}${url.search}`);
+export function startAzureBlobWireServer(options: { account: string; container: string; blobs: Map<string, WireBlob>; pageSize?: number }) {
+  return startWireServer((req, res, url, log) => {
+    const { unexpected } = log;
     const base = { 'x-ms-version': '2025-11-05', 'x-ms-request-id': '00000000-0000-0000-0000-000000000000' };
     const parts = url.pathname.split('/').slice(1).map(decodeURIComponent);
     if (parts[0] !== options.account || parts[1] !== options.container) {
@@ -51,33 +46,17 @@ export async function startAzureBlobWireServer(options: { account: string; conta
         return;
       }
       const headers = { ...base, 'last-modified': new Date(blob.lastModifiedMs).toUTCString(), etag: `"0x${blob.lastModifiedMs.toString(16)}"`, 'x-ms-blob-type': 'BlockBlob', 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
-      const range = req.headers['x-ms-range'] ?? req.headers['range'];
       if (req.method === 'HEAD') {
         res.writeHead(200, { ...headers, 'content-length': blob.body.length }).end();
         return;
       }
-      if (typeof range === 'string') {
-        ranges.push(`${name} ${range}`);
-        const m = /^bytes=(\d+)-(\d*)$/.exec(range);
-        if (!m) {
-          unexpected.push(`bad range ${range}`);
-          res.writeHead(400, base).end();
-          return;
-        }
-        const start = Number(m[1]);
-        const end = Math.min(m[2] ? Number(m[2]) : blob.body.length - 1, blob.body.length - 1);
-        res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${blob.body.length}` }).end(Buffer.from(blob.body.subarray(start, end + 1)));
-        return;
-      }
-      res.writeHead(200, { ...headers, 'content-length': blob.body.length }).end(Buffer.from(blob.body));
+      const range = req.headers['x-ms-range'] ?? req.headers['range'];
+      sendBytes(res, { name, body: blob.body, headers, range, log, badRange: () => res.writeHead(400, base).end() });
       return;
     }
     unexpected.push(`${req.method} ${url.pathname}${url.search}`);
     res.writeHead(400, base).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, unexpected, requests, ranges, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 function xml(s: string): string {

@@ -1,18 +1,12 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendBytes, startWireServer } from './wire-server.js';
 
 /**
  * A minimal Cloud Storage JSON API server for the real @google-cloud/storage client: `GET /storage/v1/b/<bucket>/o`
  * (prefix, maxResults, pageToken → nextPageToken) and media downloads `GET /storage/v1/b/<bucket>/o/<name>?alt=media`
  * with `Range` (206 + Content-Range). Anything else is recorded in `unexpected` and answered 400.
  */
-export async function startGcsWireServer(options: { bucket: string; objects: Map<string, { body: Uint8Array; updatedMs: number }>; pageSize?: number }) {
-  const unexpected: string[] = [];
-  const requests: string[] = [];
-  const ranges: string[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push(`${req.method} ${url.pathname}${url.search}`);
+export function startGcsWireServer(options: { bucket: string; objects: Map<string, { body: Uint8Array; updatedMs: number }>; pageSize?: number }) {
+  return startWireServer((req, res, url, log) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -36,27 +30,10 @@ export async function startGcsWireServer(options: { bucket: string; objects: Map
       const o = options.objects.get(name);
       if (!o) return send(404, { error: { code: 404, message: `No such object: ${options.bucket}/${name}`, errors: [{ reason: 'notFound', message: 'No such object' }] } });
       if (url.searchParams.get('alt') !== 'media') return send(200, meta(name, o));
-      const range = req.headers['range'];
       const headers = { 'content-type': 'application/octet-stream', 'x-goog-generation': '1', 'x-goog-stored-content-length': String(o.body.length) };
-      if (typeof range === 'string') {
-        ranges.push(`${name} ${range}`);
-        const m = /^bytes=(\d+)-(\d*)$/.exec(range);
-        if (!m) {
-          unexpected.push(`bad range ${range}`);
-          return send(400, { error: { code: 400, message: 'bad range' } });
-        }
-        const start = Number(m[1]);
-        const end = Math.min(m[2] ? Number(m[2]) : o.body.length - 1, o.body.length - 1);
-        res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${o.body.length}` }).end(Buffer.from(o.body.subarray(start, end + 1)));
-        return;
-      }
-      res.writeHead(200, { ...headers, 'content-length': o.body.length }).end(Buffer.from(o.body));
-      return;
+      return sendBytes(res, { name, body: o.body, headers, range: req.headers['range'], log, badRange: () => send(400, { error: { code: 400, message: 'bad range' } }) });
     }
-    unexpected.push(`${req.method} ${url.pathname}${url.search}`);
+    log.unexpected.push(`${req.method} ${url.pathname}${url.search}`);
     send(400, { error: { code: 400, message: 'unexpected request' } });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, unexpected, requests, ranges, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
