@@ -46,7 +46,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const r = runCase(which, bill.dir);
     results.push(r);
     const split = r.readerSeconds !== undefined && r.aggregateSeconds !== undefined && r.ledgerRows > 0
-      ? `  (reader ${fmt(r.readerSeconds, 1)} s, aggregate ${fmt(r.aggregateSeconds, 1)} s)` : '';
+      ? `  (reader ${fmt(r.readerSeconds, 1)} s, aggregate ${fmt(r.aggregateSeconds, 1)} s)`
+      : r.querySeconds !== undefined && r.transferSeconds !== undefined
+        ? `  (query ${fmt(r.querySeconds, 1)} s = ${fmt(r.rowsIn / r.querySeconds)} rows/s; result to validated SpendRows in JS ${fmt(r.transferSeconds, 1)} s)`
+        : '';
     console.log(`  ${which.padEnd(22)} ${fmt(r.seconds, 1).padStart(8)} ${fmt(r.rowsIn / r.seconds).padStart(11)} ${`${r.peakRssMiB} MiB`.padStart(9)} ${fmt(r.ledgerRows).padStart(12)} ${fmt(r.billedCostUsd, 4).padStart(16)} ${fmt(r.effectiveCostUsd, 4).padStart(16)}${split}`);
   }
 

@@ -13,5 +13,8 @@ export interface CaseResult {
   /** JS reader only: seconds spent inside the reader (awaiting batches) vs in SpendAggregator.add. */
   readerSeconds?: number;
   aggregateSeconds?: number;
+  /** DuckDB only: the query itself (to DuckDB's result chunks), and turning those into validated SpendRows in JS. */
+  querySeconds?: number;
+  transferSeconds?: number;
 }
 
