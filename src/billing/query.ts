@@ -1,6 +1,6 @@
 import type { Cloud } from '../domain/cloud.js';
 import { cloudOfProvider, type SpendImport } from '../domain/spend.js';
-import type { SpendLedgerRow } from '../store/spend/spend-ledger.js';
+import type { GroupableField, SpendLedger, SpendLedgerRow } from '../store/spend/spend-ledger.js';
 import { resolvePrecedence, type Shadowed } from './query-precedence.js';
 
 /** What spend can be grouped by; `tag:<key>` groups by one tag's value ('' when the row lacks it). */
@@ -191,4 +191,29 @@ export function dailyTotals(rows: readonly SpendLedgerRow[], imports: readonly S
     out.push({ day, costUsd: byDay.get(day) ?? 0 });
   }
   return out;
+}
+
+/**
+ * The dimensions a query reads besides those every grouped read keeps (dataset, day, provider, cloud, account,
+ * charge category): what `SpendLedger.rowsBetweenGrouped` must keep for the query to come out the same.
+ */
+export function dimensionsFor(q: Pick<SpendQuery, 'groupBy' | 'filter'>): GroupableField[] {
+  const keep = new Set<GroupableField>();
+  for (const d of q.groupBy) {
+    if (d === 'service' || d === 'region') keep.add(d);
+    else if (d === 'resource') keep.add('resourceId');
+    else if (d.startsWith('tag:')) keep.add('tagsJson');
+  }
+  if (q.filter?.service !== undefined) keep.add('service');
+  if (q.filter?.region !== undefined) keep.add('region');
+  if (q.filter?.tags !== undefined && Object.keys(q.filter.tags).length > 0) keep.add('tagsJson');
+  return [...keep];
+}
+
+/**
+ * The ledger rows a query needs: summed in the store over the dimensions it does not read when the store can
+ * (SQLite: a month of a 10-million-row bill is ~1 M ledger lines, a few thousand once grouped by service), else all.
+ */
+export async function rowsForQuery(ledger: SpendLedger, q: SpendQuery): Promise<SpendLedgerRow[]> {
+  return ledger.rowsBetweenGrouped ? ledger.rowsBetweenGrouped(q.fromDay, q.toDay, dimensionsFor(q)) : ledger.rowsBetween(q.fromDay, q.toDay);
 }

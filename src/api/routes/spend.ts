@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CLOUDS } from '../../domain/cloud.js';
-import { querySpend, type SpendDimension } from '../../billing/query.js';
+import { querySpend, rowsForQuery, type SpendDimension } from '../../billing/query.js';
 import type { SpendLedger } from '../../store/spend/spend-ledger.js';
 import { problem, validationProblem } from '../problem.js';
 import { ErrorResponses } from '../schemas.js';
@@ -128,8 +128,9 @@ export function spendRoutes(deps: SpendRouteDeps) {
       ...(q.cloud ? { cloud: q.cloud } : {}), ...(q.provider ? { provider: q.provider } : {}), ...(q.account ? { account: q.account } : {}),
       ...(q.service ? { service: q.service } : {}), ...(q.region ? { region: q.region } : {}), ...(q.tag ? { tags: { [k as string]: v.join('=') } } : {}),
     };
-    const [rows, imports] = await Promise.all([ledger.rowsBetween(from, to), ledger.listImports()]);
-    const result = querySpend(rows, imports, { fromDay: from, toDay: to, basis: q.basis, groupBy: by.dims, filter });
+    const query = { fromDay: from, toDay: to, basis: q.basis, groupBy: by.dims, filter };
+    const [rows, imports] = await Promise.all([rowsForQuery(ledger, query), ledger.listImports()]);
+    const result = querySpend(rows, imports, query);
     const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
     return c.json(
       {

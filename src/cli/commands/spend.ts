@@ -1,4 +1,4 @@
-import { querySpend } from '../../billing/query.js';
+import { querySpend, rowsForQuery } from '../../billing/query.js';
 import { RightsizeError } from '../../errors.js';
 import { isCalendarDay, parseGroupBy } from '../../api/routes/spend.js';
 import { openSpendLedger } from '../../store/spend/open.js';
@@ -33,12 +33,13 @@ export const spendCommand: Command = async (ctx) => {
   }
   const ledger = await openSpendLedger(ctx.config, ctx.env);
   try {
-    const [rows, imports] = await Promise.all([ledger.rowsBetween(from, to), ledger.listImports()]);
     const filter = {
       ...(f.cloud ? { cloud: f.cloud as Cloud } : {}), ...(f.provider ? { provider: f.provider } : {}), ...(f.account ? { account: f.account } : {}),
       ...(f.service ? { service: f.service } : {}), ...(f.region ? { region: f.region } : {}), ...(tags ? { tags } : {}),
     };
-    const result = querySpend(rows, imports, { fromDay: from, toDay: to, basis, groupBy: by.dims, filter });
+    const query = { fromDay: from, toDay: to, basis, groupBy: by.dims, filter } as const;
+    const [rows, imports] = await Promise.all([rowsForQuery(ledger, query), ledger.listImports()]);
+    const result = querySpend(rows, imports, query);
     if (ctx.flags.json) {
       ctx.stdout.write(`${JSON.stringify({ from, to, basis, groupBy: by.dims, ...result })}\n`);
       return 0;

@@ -4,7 +4,7 @@ import { DataFileError, formatZodError } from '../../errors.js';
 import { checkImport } from './check-import.js';
 import { migrate } from '../sqlite/sqlite-store.js';
 import { LATEST_SCHEMA_VERSION } from '../sqlite/migrations.js';
-import type { SpendLedger, SpendLedgerRow } from './spend-ledger.js';
+import { GROUPABLE_FIELDS, type GroupableField, type SpendLedger, type SpendLedgerRow } from './spend-ledger.js';
 import { openDatabaseFile } from '../sqlite/database-file.js';
 
 export interface SqliteSpendLedgerOptions {
@@ -57,6 +57,8 @@ function migrateTolerantly(db: Database.Database): void {
 
 export class SqliteSpendLedger implements SpendLedger {
   private readonly stmts;
+  /** Grouped reads, one statement per set of kept dimensions. */
+  private readonly grouped = new Map<string, Database.Statement>();
 
   constructor(
     readonly db: Database.Database,
@@ -98,6 +100,25 @@ export class SqliteSpendLedger implements SpendLedger {
     return (this.stmts.between.all(fromDay, toDay) as StoredRow[]).map(rowOf);
   }
 
+  async rowsBetweenGrouped(fromDay: string, toDay: string, keep: readonly GroupableField[]): Promise<SpendLedgerRow[]> {
+    const kept = new Set(keep);
+    const key = GROUPABLE_FIELDS.filter((f) => kept.has(f)).join(',');
+    let stmt = this.grouped.get(key);
+    if (!stmt) {
+      // Same positional shape as `between`, so rowOf reads both: a dropped dimension is selected as ''.
+      const cols = ['dataset_id', 'day', 'provider', 'cloud', ...GROUPABLE_FIELDS.slice(0, 1).map(columnOf(kept)), 'account', ...GROUPABLE_FIELDS.slice(1, 5).map(columnOf(kept)), 'charge_category', ...GROUPABLE_FIELDS.slice(5).map(columnOf(kept))];
+      const groupBy = ['dataset_id', 'day', 'provider', 'cloud', 'account', 'charge_category', ...GROUPABLE_FIELDS.filter((f) => kept.has(f)).map((f) => COLUMN_OF[f])];
+      stmt = this.db
+        .prepare(
+          `SELECT ${cols.join(', ')}, sum(billed_cost_usd), sum(effective_cost_usd), sum(list_cost_usd), sum(contracted_cost_usd), sum(commitment_discount_quantity), sum(row_count) ` +
+            `FROM spend_rows WHERE day BETWEEN ? AND ? GROUP BY ${groupBy.join(', ')} ORDER BY day, dataset_id`,
+        )
+        .raw();
+      this.grouped.set(key, stmt);
+    }
+    return (stmt.all(fromDay, toDay) as StoredRow[]).map(rowOf);
+  }
+
   async listImports(): Promise<SpendImport[]> {
     return (this.stmts.imports.all() as { dataset_id: string; billing_period: string; meta: string }[]).map((r) => {
       const parsed = SpendImportSchema.safeParse(JSON.parse(r.meta));
@@ -118,6 +139,14 @@ export class SqliteSpendLedger implements SpendLedger {
     this.db.close();
   }
 }
+
+/** spend_rows column of each groupable SpendRow field. */
+const COLUMN_OF: Record<GroupableField, string> = {
+  billingAccountId: 'billing_account_id', service: 'service', serviceCategory: 'service_category', region: 'region', resourceId: 'resource_id',
+  pricingCategory: 'pricing_category', commitmentDiscountId: 'commitment_discount_id', commitmentDiscountType: 'commitment_discount_type',
+  commitmentDiscountCategory: 'commitment_discount_category', commitmentDiscountStatus: 'commitment_discount_status', tagsJson: 'tags_json',
+};
+const columnOf = (kept: ReadonlySet<GroupableField>) => (f: GroupableField) => (kept.has(f) ? COLUMN_OF[f] : f === 'tagsJson' ? "'{}'" : "''");
 
 function rowOf(r: StoredRow): SpendLedgerRow {
   const [
