@@ -110,6 +110,14 @@ describe('serverless.yml', () => {
       ['CollectAwsRole', 's3:PutObject', 'blobs/runs/parts/collect-x/aws.json'],
       ['CollectAwsRole', 's3:PutObject', 'snapshots/collect-x/series/000000.json.gz'],
       ['AnalyzeRole', 's3:PutObject', 'blobs/analysis/collect-x.json'],
+      // The spend ledger's period objects (src/store/spend/dynamodb-spend-ledger.ts): written by the import, read by
+      // everything that shows or uses the bill.
+      ['ImportBillRole', 's3:PutObject', 'spend/0123abcd/2026-11/gen.json.gz'],
+      ['ImportBillRole', 's3:DeleteObject', 'spend/0123abcd/2026-11/gen.json.gz'],
+      ['ApiRole', 's3:GetObject', 'spend/0123abcd/2026-11/gen.json.gz'],
+      ['AlertsRole', 's3:GetObject', 'spend/0123abcd/2026-11/gen.json.gz'],
+      ['WeeklyReportRole', 's3:GetObject', 'spend/0123abcd/2026-11/gen.json.gz'],
+      ['AnalyzeRole', 's3:GetObject', 'spend/0123abcd/2026-11/gen.json.gz'],
     ];
     const bucketArn = '${DataBucket.Arn}';
     for (const [role, action, key] of needs) {
