@@ -123,6 +123,13 @@ const PrometheusConfigSchema = z.object({
   auth: z.union([z.object({ bearerTokenEnv: z.string().min(1) }), z.object({ usernameEnv: z.string().min(1), passwordEnv: z.string().min(1) })]).optional(),
 });
 
+const SAS_MESSAGE = 'a URL with a signature (a SAS token, a presigned URL) is a secret and would be logged and stored with every import: give the plain URL and grant the identity read access (Storage Blob Data Reader, s3:GetObject)';
+
+/** Whether a bill location carries a credential: a SAS `sig=`, a presigned `X-Amz-Signature`, or user:password. */
+export function hasSecretInUri(uri: string): boolean {
+  return /[?&](sig|x-amz-signature|x-goog-signature)=/i.test(uri) || /^[a-z][a-z0-9+.-]*:\/\/[^/@]+:[^/@]+@/i.test(uri);
+}
+
 /** Where bills come from (src/billing): FOCUS exports read or queried in place, and the cost APIs. */
 const BillingConfigSchema = z.object({
   /**
@@ -130,7 +137,7 @@ const BillingConfigSchema = z.object({
    * Exports), `https://<account>.blob.core.windows.net/<container>/<dir>/<export>` (Cost Management exports) or
    * `gs://bucket/prefix`. The current and previous billing periods are re-imported (exports are rewritten).
    */
-  exports: z.array(z.object({ uri: z.string().min(1) })).default([]),
+  exports: z.array(z.object({ uri: z.string().min(1).refine((u) => !hasSecretInUri(u), SAS_MESSAGE) })).default([]),
   /** Billing periods to re-import per run, newest first (2: this month and last, which closes a few days late). */
   periodsPerRun: z.number().int().min(1).max(24).default(2),
   /** Currency → USD rate for bills not in USD; rows in a currency without a rate are counted and left out. */

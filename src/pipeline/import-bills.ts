@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import { type Config, hasSecretInUri } from '../config.js';
 import { importFocusExport, importSpendRows, type PeriodOutcome } from '../billing/import.js';
 import { localBillingSource } from '../billing/local-source.js';
 import { ledgerSql, spendRowFromSqlRecord } from '../billing/ledger/sql.js';
@@ -74,6 +74,11 @@ export async function importBills(input: {
   const explicit = input.uris !== undefined;
   const exports = input.uris ?? billing.exports.map((e) => e.uri);
   for (const uri of exports) {
+    if (hasSecretInUri(uri)) {
+      // Named without its query: the signature must not reach the log, the outcome or the ledger.
+      sources.push({ source: uri.replace(/[?#].*$/, '?…'), status: 'failed', error: 'the location carries a signature (a SAS token or a presigned URL), a secret: give the plain URL and grant the identity read access', periods: [] });
+      continue;
+    }
     await run(uri, async () => {
       // Scheduled: AWS exports are aggregated by Athena where the bill lives, not read through a Lambda.
       if (!explicit && billing.athena && uri.startsWith('s3://')) return { periods: [], note: 'aggregated by Athena (billing.athena) instead of read' };
