@@ -25,6 +25,7 @@ import { RecommendationSummarySchema, summarizeRecommendation } from './recommen
 import { healthzRoutes } from './routes/healthz.js';
 import { policyEvaluationRoutes } from './routes/policy-evaluation.js';
 import { spendRoutes } from './routes/spend.js';
+import { commitmentRoutes } from './routes/commitments.js';
 import type { SpendLedger } from '../store/spend/spend-ledger.js';
 import type { BudgetStatus } from './schemas.js';
 import {
@@ -311,6 +312,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', spendRoutes({ ledger: deps.ledger, nowMs: deps.nowMs ?? Date.now }));
+  app.route('/', commitmentRoutes({ ledger: deps.ledger, nowMs: deps.nowMs ?? Date.now }));
   app.route('/', policyEvaluationRoutes({ store: deps.store, catalog: deps.catalog, settings: deps.settings ?? defaultEngineSettings() }));
 
   const sendReport = async (c: Context, isoWeek: string, format: keyof typeof REPORT_TYPES) => {

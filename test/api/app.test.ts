@@ -201,7 +201,7 @@ describe('routes', () => {
       [
         'GET /healthz', 'GET /v1/snapshots', 'GET /v1/instances', 'GET /v1/instances/{id}', 'GET /v1/recommendations', 'GET /v1/recommendations/{id}', 'POST /v1/advice',
         'GET /v1/purchase-plans', 'GET /v1/purchase-plans/{pool}', 'GET /v1/prices', 'GET /v1/budgets', 'GET /v1/budgets/{name}',
-        'GET /v1/reports/weekly/latest', 'GET /v1/reports/weekly/{isoWeek}', 'GET /v1/policy-evaluation', 'GET /v1/spend', 'GET /v1/spend/imports',
+        'GET /v1/reports/weekly/latest', 'GET /v1/reports/weekly/{isoWeek}', 'GET /v1/policy-evaluation', 'GET /v1/spend', 'GET /v1/spend/imports', 'GET /v1/commitments',
       ].sort(),
     );
   });

@@ -46,7 +46,7 @@ it('the docs page renders in headless Chromium with every route visible and no c
   for (const route of ['/healthz', '/v1/recommendations', '/v1/advice', '/v1/instances/{id}', '/v1/purchase-plans', '/v1/prices', '/v1/budgets', '/v1/reports/weekly/{isoWeek}', '/v1/snapshots', '/v1/policy-evaluation']) {
     expect(text).toContain(route);
   }
-  expect(await page.locator('section.route').count()).toBe(17);
+  expect(await page.locator('section.route').count()).toBe(18);
   expect(errors, errors.join('\n')).toEqual([]);
 });
 
