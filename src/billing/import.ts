@@ -38,7 +38,7 @@ export async function importFocusExport(source: BillingSource, ledger: SpendLedg
       const reports: FocusReadReport[] = [];
       for (const object of group.objects) {
         options.signal?.throwIfAborted();
-        const read = readFocusObject(object, { ...(options.signal ? { signal: options.signal } : {}) });
+        const read = readFocusObject(object, { fields: 'ledger', ...(options.signal ? { signal: options.signal } : {}) });
         for await (const batch of read.batches) aggregator.add(batch);
         const report = read.report();
         reports.push(report);

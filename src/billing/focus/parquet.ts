@@ -37,11 +37,14 @@ export function asyncBufferOf(obj: BillingObject, signal?: AbortSignal): AsyncBu
   };
 }
 
+/** FocusCharge columns the spend ledger never reads: a ledger import leaves them undecoded. */
+export const LEDGER_SKIPPED_COLUMNS: ReadonlySet<string> = new Set(['ResourceName', 'ResourceType', 'ChargeClass', 'SkuId', 'ListUnitPrice', 'ContractedUnitPrice', 'PricingQuantity', 'PricingUnit']);
+
 /**
  * Streams a FOCUS Parquet file row group by row group, reading only the columns a charge needs, so memory stays
  * bounded by one row group's columns; each group is cut into batches of at most `batchRows`.
  */
-export async function* readParquetBatches(obj: BillingObject, tally: ReadTally, batchRows: number, signal?: AbortSignal): AsyncGenerator<FocusCharge[]> {
+export async function* readParquetBatches(obj: BillingObject, tally: ReadTally, batchRows: number, signal?: AbortSignal, skip?: ReadonlySet<string>): AsyncGenerator<FocusCharge[]> {
   const file = asyncBufferOf(obj, signal);
   let metadata: FileMetaData;
   try {
@@ -52,7 +55,7 @@ export async function* readParquetBatches(obj: BillingObject, tally: ReadTally, 
   }
   const header = parquetSchema(metadata).children.map((c) => c.element.name);
   const columnIndex = tally.useHeader(header);
-  const wanted = columnIndex.map((i) => (i < 0 ? undefined : header[i]));
+  const wanted = columnIndex.map((i, f) => (i < 0 || skip?.has(CHARGE_COLUMNS[f] as string) ? undefined : header[i]));
   const columns = [...new Set(wanted.filter((c): c is string => c !== undefined))];
   const values: unknown[] = [];
   let groupStart = 0;

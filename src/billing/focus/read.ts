@@ -4,7 +4,7 @@ import type { FocusCharge } from './charge.js';
 import type { FocusVersion } from './columns.js';
 import { readCsvBatches } from './csv.js';
 import { detectFormat, type DetectedFormat } from './format.js';
-import { readParquetBatches } from './parquet.js';
+import { LEDGER_SKIPPED_COLUMNS, readParquetBatches } from './parquet.js';
 import { mergeProblems } from './problems.js';
 import { ReadTally } from './tally.js';
 
@@ -15,6 +15,11 @@ export interface ReadFocusOptions {
   signal?: AbortSignal;
   /** Most charges per batch (default 8192): bounds the memory a consumer holds at once. */
   batchRows?: number;
+  /**
+   * `ledger`: skip the Parquet columns the spend ledger does not use (LEDGER_SKIPPED_COLUMNS come back empty, NaN
+   * for numbers), a quarter less to decode; `all` (default) reads every column a FocusCharge has.
+   */
+  fields?: 'all' | 'ledger';
 }
 
 /** How one object read: counts, problems and what the header said. Complete once the batches are exhausted. */
@@ -55,7 +60,7 @@ export function readFocusObject(obj: BillingObject, options: ReadFocusOptions = 
     signal?.throwIfAborted();
     detected = await detectFormat(obj, signal);
     if (detected.format === 'parquet') {
-      yield* readParquetBatches(obj, tally, batchRows, signal);
+      yield* readParquetBatches(obj, tally, batchRows, signal, options.fields === 'ledger' ? LEDGER_SKIPPED_COLUMNS : undefined);
     } else {
       yield* readCsvBatches(await obj.stream(signal), detected.compression === 'gzip', tally, batchRows, signal);
     }
