@@ -1,6 +1,5 @@
 import type { FocusCharge } from '../focus/charge.js';
 import { cloudOfProvider, type ChargeCategory, type ProblemSummary, type SpendRow } from '../../domain/spend.js';
-import { compareSpendRows } from './order.js';
 
 /** Options of a SpendAggregator. */
 export interface SpendAggregatorOptions {
@@ -41,6 +40,11 @@ class Interner {
 }
 
 type FieldInterners = [Interner, Interner, Interner, Interner, Interner, Interner, Interner, Interner, Interner, Interner, Interner, Interner, Interner, Interner];
+
+/** JavaScript's `<` on strings (UTF-16 code units): the order compareSpendRows uses. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** `YYYY-MM-DD` of a UTC day number (days since the epoch). */
 function dayText(dayNumber: number): string {
@@ -234,12 +238,43 @@ export class SpendAggregator {
 
   /** Ledger rows by billing period (YYYY-MM of BillingPeriodStart, UTC): periods ascending, rows sorted by SPEND_KEY_FIELDS. */
   byBillingPeriod(): Map<string, SpendRow[]> {
+    const n = this.#groupCount;
+    const keys = this.#keys;
+    // Sorted by integer ranks instead of comparing row objects' strings: each dimension's distinct values are ranked
+    // once (in compareSpendRows' order, UTF-16 code units), then groups compare as rows of small integers.
+    const ranks = this.#f.map((interner) => {
+      const order = interner.values.map((_, id) => id).sort((a, b) => cmp(interner.values[a] as string, interner.values[b] as string));
+      const rank = new Int32Array(order.length);
+      order.forEach((id, r) => (rank[id] = r));
+      return rank;
+    });
+    const periodRank = new Int32Array(this.#periods.values.length);
+    this.#periods.values.map((_, id) => id).sort((a, b) => cmp(this.#periods.values[a] as string, this.#periods.values[b] as string)).forEach((id, r) => (periodRank[id] = r));
+    const sortKeys = new Int32Array(n * KEY_WIDTH);
+    for (let g = 0; g < n; g++) {
+      const base = g * KEY_WIDTH;
+      sortKeys[base] = periodRank[keys[base] as number] as number;
+      sortKeys[base + 1] = keys[base + 1] as number; // day number: its order is the YYYY-MM-DD text's
+      for (let f = 0; f < STRING_FIELDS; f++) sortKeys[base + 2 + f] = (ranks[f] as Int32Array)[keys[base + 2 + f] as number] as number;
+    }
+    const order = new Int32Array(n);
+    for (let g = 0; g < n; g++) order[g] = g;
+    order.sort((a, b) => {
+      const x = a * KEY_WIDTH;
+      const y = b * KEY_WIDTH;
+      for (let k = 0; k < KEY_WIDTH; k++) {
+        const d = (sortKeys[x + k] as number) - (sortKeys[y + k] as number);
+        if (d !== 0) return d;
+      }
+      return 0;
+    });
     const byPeriod = new Map<string, SpendRow[]>();
     const days = new Map<number, string>();
     const f = this.#f.map((i) => i.values);
     const text = (field: number, id: number): string => f[field]?.[id] ?? '';
-    for (let g = 0; g < this.#groupCount; g++) {
-      const k = this.#keys.subarray(g * KEY_WIDTH, (g + 1) * KEY_WIDTH);
+    for (let i = 0; i < n; i++) {
+      const g = order[i] as number;
+      const k = keys.subarray(g * KEY_WIDTH, (g + 1) * KEY_WIDTH);
       const period = this.#periods.values[k[0] as number] as string;
       const dayNumber = k[1] as number;
       let day = days.get(dayNumber);
@@ -263,8 +298,6 @@ export class SpendAggregator {
       if (!rows) byPeriod.set(period, (rows = []));
       rows.push(row);
     }
-    const sorted = new Map<string, SpendRow[]>();
-    for (const period of [...byPeriod.keys()].sort()) sorted.set(period, (byPeriod.get(period) as SpendRow[]).sort(compareSpendRows));
-    return sorted;
+    return byPeriod;
   }
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FocusCharge } from '../../../src/billing/focus/charge.js';
 import { SpendAggregator } from '../../../src/billing/ledger/aggregate.js';
 import { SpendRowSchema } from '../../../src/domain/spend.js';
+import { compareSpendRows } from '../../../src/billing/ledger/order.js';
+import fc from 'fast-check';
 
 const SEP_1 = Date.UTC(2024, 8, 1);
 const OCT_1 = Date.UTC(2024, 9, 1);
@@ -105,5 +107,37 @@ describe('SpendAggregator', () => {
     expect(r?.rowCount).toBe(2);
     expect(rows.find((x) => x.resourceId === 'r-1')?.billedCostUsd).toBe(1);
     expect(rows.reduce((s, x) => s + x.billedCostUsd, 0)).toBe((69_999 * 70_000) / 2 + 0.5);
+  });
+
+  it('puts every period\'s rows in compareSpendRows order, whatever order the charges came in (property)', () => {
+    // Values that sort differently by code unit than by locale or length: case, accents, digits, the empty string.
+    const text = fc.constantFrom('', 'a', 'B', 'b', 'é', 'Z', '10', '9', 'ab', 'a b', 'ø');
+    const arb = fc.array(
+      fc.record({
+        day: fc.integer({ min: 0, max: 40 }), period: fc.integer({ min: 0, max: 1 }), provider: fc.constantFrom('AWS', 'Microsoft', 'oracle'),
+        account: text, service: text, region: text, resourceId: text, chargeCategory: fc.constantFrom('Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment'),
+        pricingCategory: text, commitmentDiscountId: text, tagsJson: fc.constantFrom('{}', '{"a":"1"}', '{"B":"x"}'), billedCost: fc.integer({ min: -5, max: 5 }),
+      }),
+      { minLength: 1, maxLength: 200 },
+    );
+    fc.assert(
+      fc.property(arb, (rows) => {
+        const agg = new SpendAggregator();
+        agg.add(rows.map((r) => charge({
+          billingPeriodStartMs: Date.UTC(2026, 9 + r.period, 1), chargePeriodStartMs: Date.UTC(2026, 9, 1) + r.day * 86_400_000, chargePeriodEndMs: Date.UTC(2026, 9, 1) + r.day * 86_400_000 + 3_600_000,
+          provider: r.provider, subAccountId: r.account, service: r.service, region: r.region, resourceId: r.resourceId, chargeCategory: r.chargeCategory as FocusCharge['chargeCategory'],
+          pricingCategory: r.pricingCategory, commitmentDiscountId: r.commitmentDiscountId, tagsJson: r.tagsJson, billedCost: r.billedCost, effectiveCost: r.billedCost,
+        })));
+        const periods = [...agg.byBillingPeriod().entries()];
+        expect(periods.map(([p]) => p)).toEqual([...periods.map(([p]) => p)].sort());
+        let total = 0;
+        for (const [, out] of periods) {
+          for (let i = 1; i < out.length; i++) expect(compareSpendRows(out[i - 1]!, out[i]!)).toBeLessThan(0);
+          total += out.reduce((n, r) => n + r.rowCount, 0);
+        }
+        expect(total).toBe(rows.length);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
