@@ -40,13 +40,23 @@ export async function billPricing(input: { ledger: SpendLedger; meta: SnapshotMe
       // An account's candidates (types it does not run yet) get its compute-wide rate: the EDP-style discount.
       const byAccount = new Map<string, number>();
       for (const f of factors) if (f.source === 'account-compute') byAccount.set(`${f.cloud}|${f.account}`, f.factor);
+      // Without VM-service rows of its own, an account's candidates get the list-weighted rate of the types it runs.
+      const weighted = new Map<string, { list: number; contracted: number }>();
+      for (const f of factors) {
+        if (f.source !== 'instances') continue;
+        const w = weighted.get(`${f.cloud}|${f.account}`) ?? { list: 0, contracted: 0 };
+        w.list += f.basisListUsd;
+        w.contracted += f.basisListUsd * f.factor;
+        weighted.set(`${f.cloud}|${f.account}`, w);
+      }
+      for (const [key, w] of weighted) if (!byAccount.has(key) && w.list > 0) byAccount.set(key, w.contracted / w.list);
       const cache = new Map<string, Catalog>();
       out.catalogFor = (instance) => {
         const key = `${instance.cloud}|${instance.account}`;
         let c = cache.get(key);
         if (!c) {
-          const fallback = byAccount.get(key) ?? byType.get(`${key}|${instance.type}`) ?? 1;
-          c = fallback === 1 && ![...byType.keys()].some((k) => k.startsWith(`${key}|`)) ? input.catalog : negotiatedCatalog(input.catalog, instance.cloud, (type) => byType.get(`${key}|${type}`) ?? fallback);
+          const fallback = byAccount.get(key);
+          c = fallback === undefined ? input.catalog : negotiatedCatalog(input.catalog, instance.cloud, (type) => byType.get(`${key}|${type}`) ?? fallback);
           cache.set(key, c);
         }
         return c;

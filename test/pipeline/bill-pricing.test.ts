@@ -117,4 +117,33 @@ describe('prices and commitments from the bill', () => {
     await empty.close();
     expect(priced).toEqual({ factors: [], notes: [] });
   });
+
+  it('prices a type the account does not run at the list-weighted rate of the types it does, whatever instance asks first', async () => {
+    const dir2 = mkdtempSync(path.join(tmpdir(), 'rs-bill-pricing-mixed-'));
+    const mixed = openSqliteSpendLedger({ dataDir: dir2 });
+    try {
+      const day = new Date(WINDOW_END_MS - 86_400_000).toISOString().slice(0, 10);
+      const listA = od('m5.xlarge') * 24;
+      const listC = od('c5.xlarge') * 24;
+      await importSpendRows(mixed, {
+        datasetId: 'file:///mixed.csv', via: 'focus-csv', bases: ['billed', 'amortized'], nowMs: WINDOW_END_MS,
+        rows: [
+          row({ day, resourceId: arn('i-a'), billedCostUsd: 0.8 * listA, effectiveCostUsd: 0.8 * listA, listCostUsd: listA, contractedCostUsd: 0.8 * listA }),
+          row({ day, resourceId: arn('i-c'), billedCostUsd: 0.9 * listC, effectiveCostUsd: 0.9 * listC, listCostUsd: listC, contractedCostUsd: 0.9 * listC }),
+        ],
+      });
+      const fleet = [instance({ id: 'i-a', type: 'm5.xlarge', account: ACCOUNT }), instance({ id: 'i-c', type: 'c5.xlarge', account: ACCOUNT })];
+      const expected = (0.8 * listA + 0.9 * listC) / (listA + listC);
+      for (const first of [fleet, [...fleet].reverse()]) {
+        const priced = await billPricing({ ledger: mixed, meta, instances: first, catalog, billing: { negotiatedPrices: true, ownedCommitments: false } });
+        const c = priced.catalogFor!(first[0]!);
+        expect(c.onDemandHourlyUsd('aws', REGION, 'm5.xlarge')).toBeCloseTo(0.8 * od('m5.xlarge'), 10);
+        expect(c.onDemandHourlyUsd('aws', REGION, 'c5.xlarge')).toBeCloseTo(0.9 * od('c5.xlarge'), 10);
+        expect(c.onDemandHourlyUsd('aws', REGION, 'r5.large')).toBeCloseTo(expected * (catalog.onDemandHourlyUsd('aws', REGION, 'r5.large') as number), 10);
+      }
+    } finally {
+      await mixed.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
 });
