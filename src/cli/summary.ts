@@ -119,8 +119,8 @@ export function renderSummary(input: SummaryInput): string {
       .filter((x): x is { pool: string; owned: { count: number; monthlyCostUsd: number; utilizationAfterRightsizing: number } } => x.owned?.utilizationAfterRightsizing !== null && x.owned !== undefined && x.owned.utilizationAfterRightsizing < 0.995);
     if (stranded.length > 0) {
       say(
-        `Owned reservations right-sizing would leave partly idle: ${stranded
-          .map((x) => `${x.pool} ${x.owned.count} reserved, ${pct(100 * x.owned.utilizationAfterRightsizing)} used, ${usd(x.owned.monthlyCostUsd * (1 - x.owned.utilizationAfterRightsizing))}/month idle`)
+        `Owned commitments (reservations, and savings plans and CUDs from the bill) right-sizing would leave partly idle: ${stranded
+          .map((x) => `${x.pool} ${x.owned.count} owned, ${pct(100 * x.owned.utilizationAfterRightsizing)} used, ${usd(x.owned.monthlyCostUsd * (1 - x.owned.utilizationAfterRightsizing))}/month idle`)
           .join('; ')}`,
       );
     }

@@ -12,7 +12,7 @@ it('names owned reservations that right-sizing would leave idle, with the idle c
   const { instances, ...meta } = makeSnapshot('s1', Date.UTC(2026, 10, 27), 2);
   const text = renderSummary({ meta, instances, monthlyCostUsdByInstance: new Map(), recommendations: [], skips: [], plans: [plan] });
   // Idle share 50 % of 1.20 × 730 = $876 → $438 a month.
-  expect(text.replace(/\s+/g, ' ')).toMatch(/Owned reservations right-sizing would leave partly idle: aws:ri:us-east-1:m5 4 reserved, 50(\.0)?% used, \$438\/month idle/);
+  expect(text.replace(/\s+/g, ' ')).toMatch(/Owned commitments \(reservations, and savings plans and CUDs from the bill\) right-sizing would leave partly idle: aws:ri:us-east-1:m5 4 owned, 50(\.0)?% used, \$438\/month idle/);
   // Nothing owned, nothing said.
   const plain = renderSummary({ meta, instances, monthlyCostUsdByInstance: new Map(), recommendations: [], skips: [], plans: [planPool(pool, 's1', EngineSettingsSchema.parse({}))] });
   expect(plain).not.toContain('Owned reservations');
