@@ -15,5 +15,5 @@ it('names owned reservations that right-sizing would leave idle, with the idle c
   expect(text.replace(/\s+/g, ' ')).toMatch(/Owned commitments \(reservations, and savings plans and CUDs from the bill\) right-sizing would leave partly idle: aws:ri:us-east-1:m5 4 owned, 50(\.0)?% used, \$438\/month idle/);
   // Nothing owned, nothing said.
   const plain = renderSummary({ meta, instances, monthlyCostUsdByInstance: new Map(), recommendations: [], skips: [], plans: [planPool(pool, 's1', EngineSettingsSchema.parse({}))] });
-  expect(plain).not.toContain('Owned reservations');
+  expect(plain).not.toContain('Owned commitments');
 });
