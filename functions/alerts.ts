@@ -21,7 +21,7 @@ export async function handler(): Promise<{ sent: number; failed: number; dead: n
     return { sent: 0, failed: 0, dead: 0, skipped: gate.reason };
   }
   const link = config.server.publicBaseUrl ? `${config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` : undefined;
-  const { result } = await checkBudgets({ store, catalog, budgets: config.budgets, resolveWebhook: webhookResolver(env), nowMs, claimant: randomUUID(), ...(link ? { link } : {}), ...(ledger ? { ledger } : {}) });
+  const { result } = await checkBudgets({ store, catalog, budgets: config.budgets, resolveWebhook: webhookResolver(env), nowMs, claimant: randomUUID(), slack: { timeoutMs: config.timeouts.requestMs }, ...(link ? { link } : {}), ...(ledger ? { ledger } : {}) });
   await recordAlertsEvaluation(store, gate.latestId, nowMs, result.failed.length > 0, budgetsSha256, billImportedAtMs);
   console.log(JSON.stringify({ msg: 'alerts', reason: gate.reason, sent: result.sent.length, alreadySent: result.alreadySent.length, failed: result.failed.map((f) => f.key), dead: result.dead.map((d) => d.key) }));
   return { sent: result.sent.length, failed: result.failed.length, dead: result.dead.length };

@@ -14,7 +14,7 @@ export async function handler(): Promise<{ isoWeek: string; keys: string[]; slac
   let slack = 'not configured';
   if (config.report.slackWebhook) {
     const url = await webhookResolver(env)(config.report.slackWebhook);
-    slack = url ? (await postToSlack(url, out.slackSummary)).status : 'webhook secret not set';
+    slack = url ? (await postToSlack(url, out.slackSummary, { timeoutMs: config.timeouts.requestMs })).status : 'webhook secret not set';
   }
   console.log(JSON.stringify({ msg: 'weekly-report', isoWeek: out.report.isoWeek, keys: out.keys, slack }));
   return { isoWeek: out.report.isoWeek, keys: out.keys, slack };

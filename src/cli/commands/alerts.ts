@@ -14,7 +14,7 @@ export const alertsCommand: Command = async (ctx) => {
   const catalog = await loadCatalogWithRefreshedPrices(ctx.config.catalogDir, store, (m) => ctx.stderr.write(`rightsize: ignoring refreshed prices: ${m}\n`));
   try {
     const { statuses, result } = await checkBudgets({
-      store, catalog, budgets: ctx.config.budgets, resolveWebhook: webhookResolver(ctx.env), nowMs: ctx.nowMs(), claimant: randomUUID(), ledger,
+      store, catalog, budgets: ctx.config.budgets, resolveWebhook: webhookResolver(ctx.env), nowMs: ctx.nowMs(), claimant: randomUUID(), ledger, slack: { timeoutMs: ctx.config.timeouts.requestMs },
       ...(ctx.config.server.publicBaseUrl ? { link: `${ctx.config.server.publicBaseUrl}/v1/reports/weekly/latest?format=html` } : {}),
     });
     if (ctx.flags.json) {
