@@ -1,5 +1,5 @@
-import type { SpendRow } from '../domain/spend.js';
-import type { SpendLedger } from '../store/spend/spend-ledger.js';
+import type { SpendImport, SpendRow } from '../domain/spend.js';
+import type { SpendLedger, SpendLedgerRow } from '../store/spend/spend-ledger.js';
 import { resolvePrecedence } from './query-precedence.js';
 
 /**
@@ -9,6 +9,11 @@ import { resolvePrecedence } from './query-precedence.js';
  */
 export async function billRows(ledger: SpendLedger, fromDay: string, toDay: string, basis: 'billed' | 'amortized' = 'amortized'): Promise<SpendRow[]> {
   const [rows, imports] = await Promise.all([ledger.rowsBetween(fromDay, toDay), ledger.listImports()]);
+  return usedRows(rows, imports, basis);
+}
+
+/** The same over rows already read: those of the one dataset that counts for each (provider, account, day). */
+export function usedRows(rows: readonly SpendLedgerRow[], imports: readonly SpendImport[], basis: 'billed' | 'amortized' = 'amortized'): SpendRow[] {
   const { uses } = resolvePrecedence(rows, imports, basis);
   return rows.filter(uses).map(({ datasetId: _datasetId, ...row }) => row);
 }

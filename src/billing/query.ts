@@ -44,7 +44,7 @@ export interface SpendQueryResult {
 const DAY_MS = 86_400_000;
 
 /** Tags of a row, parsed once per distinct tagsJson (a ledger has few distinct tag sets and many rows). */
-function tagReader(): (tagsJson: string) => Readonly<Record<string, string>> {
+export function tagReader(): (tagsJson: string) => Readonly<Record<string, string>> {
   const cache = new Map<string, Record<string, string>>();
   return (tagsJson) => {
     let tags = cache.get(tagsJson);

@@ -7,7 +7,7 @@ import { matchResources } from '../billing/resource-match.js';
 import { resolvePrecedence } from '../billing/query-precedence.js';
 import type { Cloud } from '../domain/cloud.js';
 import type { SpendRow } from '../domain/spend.js';
-import { querySpend } from '../billing/query.js';
+import { querySpend, tagReader } from '../billing/query.js';
 import { accountKey, cloudOfRow } from '../billing/bill-rows.js';
 import type { SpendLedgerRow } from '../store/spend/spend-ledger.js';
 import type { BudgetStatusDetail } from './evaluate.js';
@@ -41,7 +41,8 @@ export function billBudgetStatus(budget: BudgetConfig, modeled: BudgetStatusDeta
   const scope = budget.scope;
   // Scoped here rather than by querySpend's filter, whose account must match exactly (see billRowInScope). Dropping
   // other accounts' rows before precedence changes nothing: a dataset wins per (provider, account, day).
-  const rows = bill.rows.filter((r) => billRowInScope(r, scope));
+  const tags = tagReader();
+  const rows = bill.rows.filter((r) => billRowInScope(r, scope, tags));
   const byDay = querySpend(rows, bill.imports, { fromDay, toDay, basis: requested, groupBy: ['day'] });
   const days = new Map(byDay.groups.map((g) => [g.key['day'] as string, g.costUsd]));
   if (days.size === 0) return fallback(`the imported bill has no ${requested} cost in ${fromDay}…${toDay} for this budget's scope: modeled spend shown`);
@@ -101,7 +102,8 @@ export function withReconciliation(status: BudgetStatusDetail, budget: BudgetCon
   const { startMs, endMs } = periodBounds(budget.period, nowMs, budget.timeZone);
   const scope = budget.scope;
   const { uses } = resolvePrecedence(bill.rows, bill.imports, status.basis);
-  const rows = bill.rows.filter((r) => uses(r) && billRowInScope(r, scope));
+  const tags = tagReader();
+  const rows = bill.rows.filter((r) => uses(r) && billRowInScope(r, scope, tags));
   const seen = instances.filter((i) => inScope(i, scope));
   const r = reconcile(rows, seen, { fromDay: dayOf(startMs), toDay: dayOf(Math.min(nowMs, endMs - 1)), basis: status.basis, modeledUsd: status.modeled?.actualUsd ?? 0 });
   return { ...status, reconciliation: { billUsd: r2(r.billTotalUsd), explainedByInstancesUsd: r2(r.instancesExplainedUsd), explainedPct: r.explainedPct === null || r.explainedPct === undefined ? null : Math.round(r.explainedPct * 10) / 10, modeledUsd: r2(status.modeled?.actualUsd ?? 0) } };
@@ -128,7 +130,7 @@ function completeThroughMs(datasets: readonly string[], imports: readonly SpendI
  * is the row's or its provider's, and accounts compare as both sides spell them, since Azure exports write
  * SubAccountId as `/subscriptions/<guid>` while the inventory, and so a budget's scope, holds the bare guid.
  */
-function billRowInScope(row: SpendRow, scope: BudgetConfig['scope']): boolean {
+function billRowInScope(row: SpendRow, scope: BudgetConfig['scope'], tagsOf: (json: string) => Readonly<Record<string, string>>): boolean {
   const cloud = cloudOfRow(row);
   if (scope.cloud && cloud !== scope.cloud) return false;
   if (scope.account && (cloud ? accountKey(cloud, row.account) !== accountKey(cloud, scope.account) : row.account !== scope.account)) return false;
@@ -139,13 +141,3 @@ function billRowInScope(row: SpendRow, scope: BudgetConfig['scope']): boolean {
   return wanted.every(([k, v]) => tags[k] === v);
 }
 
-const tagCache = new Map<string, Record<string, string>>();
-function tagsOf(json: string): Record<string, string> {
-  let t = tagCache.get(json);
-  if (!t) {
-    t = JSON.parse(json) as Record<string, string>;
-    if (tagCache.size > 10_000) tagCache.clear();
-    tagCache.set(json, t);
-  }
-  return t;
-}

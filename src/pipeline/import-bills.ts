@@ -3,7 +3,7 @@ import { importFocusExport, importSpendRows, type PeriodOutcome } from '../billi
 import { localBillingSource } from '../billing/local-source.js';
 import { ledgerSql, spendRowFromSqlRecord } from '../billing/ledger/sql.js';
 import type { SpendLedger } from '../store/spend/spend-ledger.js';
-import { billingConnectors, isRemoteUri } from '../collectors/billing-connectors.js';
+import { billingConnectors, isRemoteUri, type QueryAnswer } from '../collectors/billing-connectors.js';
 
 /** One source of one import run and how it went: `partial` when some of its periods failed. */
 export interface SourceOutcome {
@@ -91,37 +91,27 @@ export async function importBills(input: {
   }
   if (!explicit) {
     const months = recentPeriods(nowMs, billing.periodsPerRun);
-    if (billing.athena) {
-      const a = billing.athena;
-      await run(`athena:${a.database}.${a.table}`, async () => {
-        let calls = 0;
+    // Pushed down: one query of the ledger's SQL shape per month where the bill lives; its rows land as they come.
+    const pushdown = (datasetId: string, via: 'athena' | 'bigquery', from: string, focusVersion: '1.0' | '1.2', query: (sql: string) => Promise<QueryAnswer>) =>
+      run(datasetId, async () => {
         let cost = 0;
         const periods: PeriodOutcome[] = [];
         for (const month of months) {
-          const sql = ledgerSql({ dialect: 'athena', from: `"${a.database}"."${a.table}"`, focusVersion: a.focusVersion, billingPeriod: month, exchangeRatesToUsd: rates });
-          const result = await connectors.athena(sql);
-          calls += result.calls;
+          const result = await query(ledgerSql({ dialect: via, from, focusVersion, billingPeriod: month, exchangeRatesToUsd: rates }));
           cost += result.estimatedCostUsd;
           const rows = result.records.map((r) => { const { billingPeriod, row } = spendRowFromSqlRecord(r); return { ...row, billingPeriod }; });
-          periods.push(...(await importSpendRows(ledger, { datasetId: `athena:${a.database}.${a.table}`, via: 'athena', bases: ['billed', 'amortized'], rows, nowMs, emptyPeriods: [month] })));
+          periods.push(...(await importSpendRows(ledger, { datasetId, via, bases: ['billed', 'amortized'], rows, nowMs, emptyPeriods: [month] })));
         }
-        return { periods, calls, estimatedCostUsd: cost };
+        // Calls are queries, one per month (each is what the engine bills for).
+        return { periods, calls: months.length, estimatedCostUsd: cost };
       });
+    if (billing.athena) {
+      const a = billing.athena;
+      await pushdown(`athena:${a.database}.${a.table}`, 'athena', `"${a.database}"."${a.table}"`, a.focusVersion, connectors.athena);
     }
     if (billing.bigquery) {
       const b = billing.bigquery;
-      await run(`bigquery:${b.view}`, async () => {
-        let cost = 0;
-        const periods: PeriodOutcome[] = [];
-        for (const month of months) {
-          const sql = ledgerSql({ dialect: 'bigquery', from: `\`${b.view}\``, focusVersion: b.focusVersion, billingPeriod: month, exchangeRatesToUsd: rates });
-          const result = await connectors.bigquery(sql);
-          cost += result.estimatedCostUsd;
-          const rows = result.records.map((r) => { const { billingPeriod, row } = spendRowFromSqlRecord(r); return { ...row, billingPeriod }; });
-          periods.push(...(await importSpendRows(ledger, { datasetId: `bigquery:${b.view}`, via: 'bigquery', bases: ['billed', 'amortized'], rows, nowMs, emptyPeriods: [month] })));
-        }
-        return { periods, calls: months.length, estimatedCostUsd: cost };
-      });
+      await pushdown(`bigquery:${b.view}`, 'bigquery', `\`${b.view}\``, b.focusVersion, connectors.bigquery);
     }
     const lookback = billing.costApis.lookbackDays;
     // Whole days: from the first of the oldest month the lookback touches, to tomorrow (end exclusive; today is partial).

@@ -1,4 +1,4 @@
-import { billRows } from '../billing/bill-view.js';
+import { usedRows } from '../billing/bill-view.js';
 import { commitmentCoverage, commitmentUtilization } from '../billing/commitments.js';
 import { negotiatedRates } from '../billing/negotiated.js';
 import { querySpend } from '../billing/query.js';
@@ -77,7 +77,8 @@ export async function buildBillSection(input: { ledger: SpendLedger; weekStartMs
     modeledUsd += m;
     daily.push({ day, actualUsd: r2(byDay.get(day) ?? 0), modeledUsd: r2(m) });
   }
-  const resolved = await billRows(input.ledger, prevStart, toDay);
+  // From the rows already read (prevStart is never before prevFrom, toDay never after lastFullDay).
+  const resolved = usedRows(rows.filter((r) => r.day >= prevStart && r.day <= toDay), imports);
   const running = input.instances.filter((i) => i.state === 'running');
   const rec = reconcile(resolved, running, { fromDay: firstDay, toDay, basis: 'amortized', modeledUsd });
   const weekRows = resolved.filter((r) => r.day >= firstDay && r.day <= toDay);

@@ -4,11 +4,10 @@ import { commitmentCoverage, commitmentUtilization } from '../../billing/commitm
 import type { SpendLedger } from '../../store/spend/spend-ledger.js';
 import { problem, validationProblem } from '../problem.js';
 import { ErrorResponses } from '../schemas.js';
-import { isCalendarDay } from './spend.js';
+import { dayRangeProblem, isCalendarDay } from './spend.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
-const MAX_RANGE_DAYS = 400;
 
 const Query = z
   .object({
@@ -54,9 +53,8 @@ export function commitmentRoutes(deps: { ledger?: SpendLedger | undefined; nowMs
     const to = q.to ?? new Date(Math.floor(deps.nowMs() / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10);
     if (!isCalendarDay(to)) return fieldProblem('to', 'not a calendar day');
     const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
-    if (!isCalendarDay(from)) return fieldProblem('from', 'not a calendar day');
-    if (from > to) return fieldProblem('from', `after to (${to})`);
-    if ((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1 > MAX_RANGE_DAYS) return fieldProblem('to', `at most ${MAX_RANGE_DAYS} days per request`);
+    const range = dayRangeProblem(from, to);
+    if (range) return fieldProblem(range.field, range.message);
     const rows = await billRows(deps.ledger, from, to);
     return c.json({ from, to, utilization: commitmentUtilization(rows, { fromDay: from, toDay: to }), coverage: commitmentCoverage(rows, { fromDay: from, toDay: to }) }, 200);
   });

@@ -88,6 +88,15 @@ export function isCalendarDay(day: string): boolean {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
 }
 
+/** What is wrong with a requested day range, naming the query field: not calendar days, reversed, or too long. */
+export function dayRangeProblem(from: string, to: string): { field: 'from' | 'to'; message: string } | undefined {
+  if (!isCalendarDay(from)) return { field: 'from', message: 'not a calendar day' };
+  if (!isCalendarDay(to)) return { field: 'to', message: 'not a calendar day' };
+  if (from > to) return { field: 'from', message: `after to (${to})` };
+  if ((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1 > MAX_RANGE_DAYS) return { field: 'to', message: `at most ${MAX_RANGE_DAYS} days per request` };
+  return undefined;
+}
+
 /** Parses `by=`: known dimensions and `tag:<key>`, at most three, no repeats; a bad one names itself. */
 export function parseGroupBy(by: string): { ok: true; dims: SpendDimension[] } | { ok: false; message: string } {
   const parts = by.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -117,10 +126,8 @@ export function spendRoutes(deps: SpendRouteDeps) {
     const to = q.to ?? today;
     // Paths as the validator names them (`query.from`), so a client maps every 400 of the API the same way.
     const fieldProblem = (field: string, message: string) => problem(c, 400, `query.${field}: ${message}`, { errors: [{ path: `query.${field}`, message }] }) as never;
-    if (!isCalendarDay(from)) return fieldProblem('from', 'not a calendar day');
-    if (!isCalendarDay(to)) return fieldProblem('to', 'not a calendar day');
-    if (from > to) return fieldProblem('from', `after to (${to})`);
-    if ((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1 > MAX_RANGE_DAYS) return fieldProblem('to', `at most ${MAX_RANGE_DAYS} days per request`);
+    const range = dayRangeProblem(from, to);
+    if (range) return fieldProblem(range.field, range.message);
     const by = parseGroupBy(q.by);
     if (!by.ok) return fieldProblem('by', by.message);
     const [k, ...v] = (q.tag ?? '').split('=');

@@ -84,19 +84,12 @@ export function readFocusObject(obj: BillingObject, options: ReadFocusOptions = 
 }
 
 /** Several objects' reports as one (an import of a billing period that spans files). */
-export interface MergedFocusReport {
+export type MergedFocusReport = Omit<FocusReadReport, 'file' | 'format' | 'compression' | 'focusVersion'> & {
   files: string[];
-  formats: ('csv' | 'parquet')[];
+  formats: FocusReadReport['format'][];
   /** The one version all files share, else the versions seen joined with `+` (`1.0+1.2`); '' for no files. */
   focusVersion: string;
-  rowsRead: number;
-  rowsAccepted: number;
-  /** Summed per (kind, effect), at most five examples each. */
-  problems: ProblemSummary[];
-  extraColumns: string[];
-  dataThroughMs?: number;
-  billingPeriods: string[];
-}
+};
 
 /** Sums reports: counts added, problems summed per kind with ≤5 examples, latest dataThrough, union of periods. */
 export function mergeReports(reports: readonly FocusReadReport[]): MergedFocusReport {
